@@ -1,0 +1,11 @@
+namespace RendezvousChannel.Internal;
+
+/// <summary>What the leak tracker reads off a channel that is being collected without having been completed.</summary>
+internal interface ILeakTrackable
+{
+    /// <summary>Readers parked in ReadAsync or WaitToReadAsync (including an <c>await foreach</c> over ReadAllAsync).</summary>
+    int BlockedReaders { get; }
+
+    /// <summary>Writers parked in WriteAsync or WaitToWriteAsync.</summary>
+    int BlockedWriters { get; }
+}

@@ -1,0 +1,356 @@
+using System;
+using System.Diagnostics;
+using System.Runtime.ExceptionServices;
+using System.Threading;
+using System.Threading.Tasks;
+using System.Threading.Tasks.Sources;
+
+namespace RendezvousChannel.Internal;
+
+/// <summary>
+/// One parked channel operation: a pooled, reusable <see cref="IValueTaskSource{TResult}"/> (reads, WaitTo
+/// calls) and <see cref="IValueTaskSource"/> (writes). Modelled on ManualResetValueTaskSourceCore, with two
+/// differences that the channels need: its outcome is claimed by a single compare-and-swap on a versioned
+/// state word (so a hand-off, a cancellation and the channel's completion race with exactly one winner),
+/// and it schedules its own continuation as an <see cref="IThreadPoolWorkItem"/>, so waking it allocates
+/// nothing.
+/// </summary>
+/// <remarks>
+/// Life of one use: <see cref="Arm"/> (by its owner, who rented it) → parked in a <see cref="WaiterQueue{T}"/>
+/// → <see cref="TryClaim"/> by exactly one party → that party sets the result and calls <see cref="Publish"/>
+/// → the awaiter's <c>GetResult</c> reads the result and <see cref="Recycle"/>s it, bumping the version so
+/// that every stale reference (a queue slot, a late canceller, a second await) fails.
+/// </remarks>
+[DebuggerDisplay("{DebuggerDisplay,nq}")]
+internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, IThreadPoolWorkItem
+{
+    private const int StatusBits = 2;
+    private const long StatusMask = (1 << StatusBits) - 1;
+
+    /// <summary>Marks <see cref="_continuation"/> once the result is published; nothing replaces it until <see cref="Recycle"/>.</summary>
+    private static readonly Action<object?> s_published = static _ => Debug.Fail("The published sentinel is never invoked.");
+
+    private static readonly Action<object?, CancellationToken> s_onCanceled =
+        static (state, token) => ((Waiter<T>)state!).OnCancellationRequested(token);
+
+    private static readonly ContextCallback s_runInContext = static state => ((Waiter<T>)state!).InvokeContinuation();
+
+    private static readonly SendOrPostCallback s_postToContext = static state => ((Waiter<T>)state!).InvokeContinuation();
+
+    /// <summary>
+    /// <c>(version &lt;&lt; 2) | status</c>. The status leaves <see cref="WaiterStatus.Pending"/> only by a CAS that
+    /// also matches the version, so a claimer holding a stale token can never claim a recycled waiter.
+    /// </summary>
+    private long _state;
+
+    /// <summary>The pool this waiter returns to; fixed for its lifetime.</summary>
+    private readonly WaiterPool<T> _pool;
+
+    /// <summary>
+    /// For a writer, the item it offers (set before it is parked, read by the claimer before <see cref="Publish"/>);
+    /// for a reader or WaitTo waiter, the result (written by the claimer before <see cref="Publish"/>).
+    /// </summary>
+    public T Item = default!;
+
+    /// <summary>The exception <c>GetResult</c> throws; written by the claimer before <see cref="Publish"/>.</summary>
+    private Exception? _error;
+
+    /// <summary>Null while nobody awaits, the awaiter's continuation, or <see cref="s_published"/> once the result is out.</summary>
+    private Action<object?>? _continuation;
+
+    private object? _continuationState;
+    private ExecutionContext? _executionContext;
+
+    /// <summary>A SynchronizationContext or TaskScheduler captured by <c>OnCompleted</c>, or null for the thread pool.</summary>
+    private object? _schedulingContext;
+
+    private CancellationToken _cancellationToken;
+    private CancellationTokenRegistration _cancellationRegistration;
+
+    /// <summary>Told when a cancellation leaves this waiter dead inside its queue, so the queue can drop it.</summary>
+    private IWaiterOwner? _owner;
+
+    /// <summary>Whether continuations are queued to the thread pool (true) or run on the thread that publishes.</summary>
+    private bool _runContinuationsAsynchronously = true;
+
+    public Waiter(WaiterPool<T> pool) => _pool = pool;
+
+    /// <summary>The token the current use hands to its <see cref="ValueTask"/>.</summary>
+    public short Token => (short)(Volatile.Read(ref _state) >> StatusBits);
+
+    /// <summary>Which side this waiter stands on in its current use.</summary>
+    public WaiterKind Kind { get; private set; }
+
+    /// <summary>Prepares a freshly rented waiter for one operation and returns its token.</summary>
+    public short Arm(WaiterKind kind, IWaiterOwner owner, bool runContinuationsAsynchronously)
+    {
+        Debug.Assert((_state & StatusMask) == (long)WaiterStatus.Pending, "A rented waiter starts pending.");
+        Debug.Assert(_continuation is null && _error is null, "A rented waiter carries nothing from its last use.");
+        Kind = kind;
+        _owner = owner;
+        _runContinuationsAsynchronously = runContinuationsAsynchronously;
+        return Token;
+    }
+
+    /// <summary>
+    /// Arms cancellation once the waiter is parked. If the token is already canceled the callback runs here,
+    /// synchronously, and claims the waiter; if a partner claimed it first, the callback loses and does nothing.
+    /// </summary>
+    public void RegisterCancellation(CancellationToken cancellationToken)
+    {
+        if (cancellationToken.CanBeCanceled)
+        {
+            _cancellationToken = cancellationToken;
+            // UnsafeRegister: no ExecutionContext capture; CancellationTokenSource reuses its callback nodes,
+            // so a registration that is disposed before the next one allocates nothing in steady state.
+            _cancellationRegistration = cancellationToken.UnsafeRegister(s_onCanceled, this);
+        }
+    }
+
+    /// <summary>Whether the use identified by <paramref name="token"/> is still parked and unclaimed.</summary>
+    public bool IsPending(short token) => Volatile.Read(ref _state) == Pack(token, WaiterStatus.Pending);
+
+    /// <summary>
+    /// Claims the use identified by <paramref name="token"/>: the single CAS Pending → <paramref name="outcome"/>
+    /// that decides who owns the waiter's outcome. Fails if another party claimed it first, or if the
+    /// waiter has since been recycled (its version moved on).
+    /// </summary>
+    public bool TryClaim(short token, WaiterStatus outcome)
+    {
+        Debug.Assert(outcome != WaiterStatus.Pending, "A claim decides an outcome.");
+        long pending = Pack(token, WaiterStatus.Pending);
+        // Claim: the CAS is a full fence, so the claimer sees Item as the owner wrote it before parking.
+        return Interlocked.CompareExchange(ref _state, Pack(token, outcome), pending) == pending;
+    }
+
+    /// <summary>Claimer only: ends the operation with <paramref name="error"/>, then publishes.</summary>
+    public void PublishError(Exception error)
+    {
+        _error = error;
+        Publish();
+    }
+
+    /// <summary>Claimer only: sets the result of a reader or WaitTo waiter, then publishes.</summary>
+    public void PublishResult(T result)
+    {
+        Item = result;
+        Publish();
+    }
+
+    /// <summary>
+    /// Claimer only, after writing the result: makes the result visible and wakes the awaiter. After this
+    /// call the claimer must not touch the waiter again: its awaiter may already be recycling it.
+    /// </summary>
+    public void Publish()
+    {
+        AssertClaimed();
+        // Publish: the exchange is a release of the result written above, and tells OnCompleted, which
+        // races us for this field, that it must run its continuation itself.
+        Action<object?>? continuation = Interlocked.Exchange(ref _continuation, s_published);
+        if (continuation is not null)
+        {
+            Debug.Assert(!ReferenceEquals(continuation, s_published), "A waiter is published once per use.");
+            ScheduleContinuation(continuation);
+        }
+    }
+
+    private void OnCancellationRequested(CancellationToken cancellationToken)
+    {
+        // The registration is disposed (waiting for this callback) before the waiter is recycled, so the
+        // token read here is the token of the use that registered.
+        short token = Token;
+        if (TryClaim(token, WaiterStatus.Canceled))
+        {
+            IWaiterOwner? owner = _owner;
+            PublishError(new OperationCanceledException(cancellationToken));
+            // The waiter is now dead in its queue; let the queue drop dead entries at its head.
+            owner?.OnWaiterCanceled(Kind);
+        }
+    }
+
+    /// <inheritdoc/>
+    public ValueTaskSourceStatus GetStatus(short token)
+    {
+        long state = Volatile.Read(ref _state);
+        if ((short)(state >> StatusBits) != token)
+        {
+            ThrowHelper.ThrowInvalidOperation_StaleToken();
+        }
+
+        if (!ReferenceEquals(Volatile.Read(ref _continuation), s_published))
+        {
+            return ValueTaskSourceStatus.Pending;
+        }
+
+        return (WaiterStatus)(state & StatusMask) switch
+        {
+            WaiterStatus.Matched => ValueTaskSourceStatus.Succeeded,
+            WaiterStatus.Canceled => ValueTaskSourceStatus.Canceled,
+            _ => _error is null ? ValueTaskSourceStatus.Succeeded : ValueTaskSourceStatus.Faulted,
+        };
+    }
+
+    /// <inheritdoc/>
+    public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags)
+    {
+        ArgumentNullException.ThrowIfNull(continuation);
+        if (Token != token)
+        {
+            ThrowHelper.ThrowInvalidOperation_StaleToken();
+        }
+
+        if ((flags & ValueTaskSourceOnCompletedFlags.FlowExecutionContext) != 0)
+        {
+            _executionContext = ExecutionContext.Capture();
+        }
+
+        if ((flags & ValueTaskSourceOnCompletedFlags.UseSchedulingContext) != 0)
+        {
+            SynchronizationContext? syncContext = SynchronizationContext.Current;
+            if (syncContext is not null && syncContext.GetType() != typeof(SynchronizationContext))
+            {
+                _schedulingContext = syncContext;
+            }
+            else if (TaskScheduler.Current != TaskScheduler.Default)
+            {
+                _schedulingContext = TaskScheduler.Current;
+            }
+        }
+
+        _continuationState = state;
+        // Publish the continuation: written after its state so that Publish, which takes it, sees both.
+        Action<object?>? previous = Interlocked.CompareExchange(ref _continuation, continuation, null);
+        if (previous is null)
+        {
+            return;
+        }
+
+        if (!ReferenceEquals(previous, s_published))
+        {
+            ThrowHelper.ThrowInvalidOperation_MultipleContinuations();
+        }
+
+        // The result was published before we attached: run the continuation as if it had just been woken.
+        // Never inline here: OnCompleted is called by the awaiter, and inlining could dive its stack.
+        _runContinuationsAsynchronously = true;
+        ScheduleContinuation(continuation);
+    }
+
+    private void ScheduleContinuation(Action<object?> continuation)
+    {
+        _scheduledContinuation = continuation;
+        object? schedulingContext = _schedulingContext;
+        if (schedulingContext is null)
+        {
+            if (_runContinuationsAsynchronously)
+            {
+                // preferLocal: the woken operation runs next on this worker, cache-hot, much as Go's runtime
+                // puts a woken goroutine in the waking processor's runnext slot. The waiter is the work item,
+                // so this allocates nothing.
+                ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: true);
+            }
+            else
+            {
+                ((IThreadPoolWorkItem)this).Execute();
+            }
+        }
+        else if (schedulingContext is SynchronizationContext syncContext)
+        {
+            syncContext.Post(s_postToContext, this);
+        }
+        else
+        {
+            _ = Task.Factory.StartNew(
+                static s => ((Waiter<T>)s!).InvokeContinuation(),
+                this,
+                CancellationToken.None,
+                TaskCreationOptions.DenyChildAttach,
+                (TaskScheduler)schedulingContext);
+        }
+    }
+
+    /// <summary>The continuation taken by <see cref="Publish"/> and waiting to run.</summary>
+    private Action<object?>? _scheduledContinuation;
+
+    void IThreadPoolWorkItem.Execute()
+    {
+        ExecutionContext? context = _executionContext;
+        if (context is null)
+        {
+            InvokeContinuation();
+        }
+        else
+        {
+            ExecutionContext.Run(context, s_runInContext, this);
+        }
+    }
+
+    private void InvokeContinuation()
+    {
+        // Read everything first: the continuation calls GetResult, which recycles this waiter.
+        Action<object?>? continuation = _scheduledContinuation;
+        object? state = _continuationState;
+        Debug.Assert(continuation is not null, "A scheduled waiter has a continuation.");
+        _scheduledContinuation = null;
+        continuation(state);
+    }
+
+    /// <inheritdoc/>
+    public T GetResult(short token)
+    {
+        long state = Volatile.Read(ref _state);
+        if ((short)(state >> StatusBits) != token)
+        {
+            ThrowHelper.ThrowInvalidOperation_StaleToken();
+        }
+
+        if (!ReferenceEquals(Volatile.Read(ref _continuation), s_published))
+        {
+            ThrowHelper.ThrowInvalidOperation_NotCompleted();
+        }
+
+        T item = Item;
+        Exception? error = _error;
+        Recycle();
+        if (error is not null)
+        {
+            ExceptionDispatchInfo.Throw(error);
+        }
+
+        return item;
+    }
+
+    void IValueTaskSource.GetResult(short token) => GetResult(token);
+
+    /// <summary>
+    /// Owner only, for a waiter that was rented but never parked, or by <c>GetResult</c> once its result
+    /// has been read: clears it, moves its version on (every stale token now fails) and returns it to the pool.
+    /// </summary>
+    public void Recycle()
+    {
+        // Wait out a cancellation callback that may be running, so that it can never see the next use.
+        _cancellationRegistration.Dispose();
+        _cancellationRegistration = default;
+        _cancellationToken = default;
+        _owner = null;
+        _error = null;
+        _continuationState = null;
+        _executionContext = null;
+        _schedulingContext = null;
+        Item = default!;
+        Volatile.Write(ref _continuation, null);
+        // Release: the next use's version, Pending. Everything cleared above is visible before it.
+        long version = (Volatile.Read(ref _state) >> StatusBits) + 1;
+        Volatile.Write(ref _state, Pack((short)version, WaiterStatus.Pending));
+        _pool.Return(this);
+    }
+
+    private static long Pack(short token, WaiterStatus status) => ((long)(ushort)token << StatusBits) | (long)status;
+
+    [Conditional("DEBUG")]
+    private void AssertClaimed() =>
+        Debug.Assert((Volatile.Read(ref _state) & StatusMask) != (long)WaiterStatus.Pending, "Only a claimer publishes.");
+
+    private string DebuggerDisplay =>
+        $"{Kind} {(WaiterStatus)(Volatile.Read(ref _state) & StatusMask)}, token {Token}";
+}

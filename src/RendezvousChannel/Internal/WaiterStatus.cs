@@ -1,0 +1,27 @@
+namespace RendezvousChannel.Internal;
+
+/// <summary>The life of one parked operation. Only <see cref="Pending"/> can change, and only once, by a CAS.</summary>
+internal enum WaiterStatus
+{
+    /// <summary>Parked and unclaimed: a partner, a cancellation or the completion may claim it.</summary>
+    Pending = 0,
+
+    /// <summary>A partner claimed it: the item moved (or, for a WaitTo waiter, the answer was set).</summary>
+    Matched = 1,
+
+    /// <summary>The channel's completion claimed it: it ends with an error or, for a WaitTo waiter, <c>false</c>.</summary>
+    Closed = 2,
+
+    /// <summary>Its cancellation token claimed it: it ends with <see cref="System.OperationCanceledException"/>.</summary>
+    Canceled = 3,
+}
+
+/// <summary>Which side of a channel a parked waiter stands on.</summary>
+internal enum WaiterKind
+{
+    /// <summary>Waits for an item (ReadAsync), or for the chance of one (WaitToReadAsync).</summary>
+    Reader = 0,
+
+    /// <summary>Waits to hand over an item (WriteAsync), or for the chance to (WaitToWriteAsync).</summary>
+    Writer = 1,
+}
