@@ -8,7 +8,6 @@
 // the two happens is decided by a single CAS on the queue's state word.
 
 using System;
-using System.Collections.Generic;
 using System.Diagnostics;
 using System.Threading;
 using System.Threading.Channels;
@@ -51,20 +50,12 @@ namespace RendezvousChannel;
 /// <typeparam name="T">The type of the items.</typeparam>
 [DebuggerDisplay("{DebuggerDisplay,nq}")]
 [DebuggerTypeProxy(typeof(RendezvousChannel<>.DebugView))]
-public sealed class RendezvousChannel<T> : Channel<T>, IWaiterOwner, ILeakTrackable
+public sealed class RendezvousChannel<T> : Channel<T>, IReadiness, ILeakTrackable
 {
-    /// <summary>Readers parked in ReadAsync or writers parked in WriteAsync, never both (a dual queue).</summary>
-    private readonly WaiterQueue<T> _parked = new();
-
-    /// <summary>WaitToReadAsync callers; woken with <c>true</c> whenever a writer parks.</summary>
-    private readonly WaiterQueue<bool> _waitingToRead = new();
-
-    /// <summary>WaitToWriteAsync callers; woken with <c>true</c> whenever a reader parks.</summary>
-    private readonly WaiterQueue<bool> _waitingToWrite = new();
-
-    private readonly WaiterPool<T> _pool = new();
-    private readonly WaiterPool<bool> _signalPool = new();
     private readonly ChannelCompletion _completion = new();
+
+    /// <summary>Parked reads and writes (never both at once) and parked WaitTo callers.</summary>
+    private readonly ParkingLot<T> _lot;
 
     /// <summary>Reports this channel if it is collected without having been completed; null when detection is off.</summary>
     private readonly LeakTracker? _leakTracker;
@@ -72,127 +63,37 @@ public sealed class RendezvousChannel<T> : Channel<T>, IWaiterOwner, ILeakTracka
     /// <summary>Creates an open rendezvous channel.</summary>
     public RendezvousChannel()
     {
+        _lot = new ParkingLot<T>(_completion, this);
         Reader = new RendezvousReader(this);
         Writer = new RendezvousWriter(this);
         _leakTracker = LeakTracker.TryCreate(this);
     }
 
-    int ILeakTrackable.BlockedReaders =>
-        _parked.CountLive(WaiterKind.Reader) + _waitingToRead.CountLive(WaiterKind.Reader);
+    int ILeakTrackable.BlockedReaders => _lot.BlockedReaders;
 
-    int ILeakTrackable.BlockedWriters =>
-        _parked.CountLive(WaiterKind.Writer) + _waitingToWrite.CountLive(WaiterKind.Writer);
+    int ILeakTrackable.BlockedWriters => _lot.BlockedWriters;
 
-    void IWaiterOwner.OnWaiterCanceled(WaiterKind kind) => _parked.TrimDeadHead();
+    /// <summary>A read can proceed when a writer is parked, a write when a reader is.</summary>
+    bool IReadiness.IsReady(WaiterKind kind) =>
+        _lot.Parked.HasParked(kind == WaiterKind.Reader ? WaiterKind.Writer : WaiterKind.Reader);
 
     /// <summary>
-    /// Claims the oldest parked writer, if any, and takes its item. Dead entries (canceled writers) are
-    /// consumed and skipped.
+    /// Parks a read or write. A parked operation is what the other side's WaitTo callers wait for, so
+    /// they are woken after our parking CAS (see <see cref="ParkingLot{T}"/> for why that is enough).
     /// </summary>
-    private bool TryTakeFromParkedWriter(out T item)
+    private EnqueueResult TryPark(Waiter<T> waiter, short token, CancellationToken cancellationToken)
     {
-        while (_parked.TryDequeue(WaiterKind.Writer, out Waiter<T> writer, out short token))
-        {
-            // Claim the writer: the CAS makes us the only party that ends its WriteAsync, so its item is ours.
-            if (writer.TryClaim(token, WaiterStatus.Matched))
-            {
-                item = writer.Item;
-                // Read the item before publishing: once published, the writer may be recycled.
-                writer.Publish();
-                return true;
-            }
-        }
-
-        item = default!;
-        return false;
-    }
-
-    /// <summary>Claims the oldest parked reader, if any, and gives it <paramref name="item"/>.</summary>
-    private bool TryGiveToParkedReader(T item)
-    {
-        while (_parked.TryDequeue(WaiterKind.Reader, out Waiter<T> reader, out short token))
-        {
-            // Claim the reader: the CAS makes us the only party that ends its ReadAsync.
-            if (reader.TryClaim(token, WaiterStatus.Matched))
-            {
-                reader.PublishResult(item);
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    /// <summary>Parks a rented, armed waiter of <paramref name="kind"/>, or reports why it could not.</summary>
-    private EnqueueResult TryPark(WaiterKind kind, Waiter<T> waiter, short token, CancellationToken cancellationToken)
-    {
-        EnqueueResult result = _parked.TryEnqueue(kind, waiter, token);
+        EnqueueResult result = _lot.TryPark(waiter, token, cancellationToken);
         if (result == EnqueueResult.Enqueued)
         {
-            waiter.RegisterCancellation(cancellationToken);
-            // A parked operation is what the other side's WaitTo callers wait for. Our enqueue CAS and their
-            // enqueue CAS are both full fences, and each side checks the other's queue after its own CAS,
-            // so at least one of us sees the other (Dekker): no WaitTo caller sleeps through our parking.
-            WaiterQueue<bool> signalled = kind == WaiterKind.Writer ? _waitingToRead : _waitingToWrite;
+            WaiterQueue<bool> signalled = waiter.Kind == WaiterKind.Writer ? _lot.WaitingToRead : _lot.WaitingToWrite;
             if (!signalled.IsEmpty)
             {
-                WakeAll(signalled, true);
+                ParkingLot<T>.WakeAll(signalled, true);
             }
         }
 
         return result;
-    }
-
-    /// <summary>Wakes every WaitTo waiter in <paramref name="queue"/> with <paramref name="result"/>.</summary>
-    private static void WakeAll(WaiterQueue<bool> queue, bool result)
-    {
-        while (queue.TryDequeueAny(out Waiter<bool> waiter, out short token))
-        {
-            // Claim each waiter; one already claimed (by cancellation or another waker) is skipped.
-            if (waiter.TryClaim(token, WaiterStatus.Matched))
-            {
-                waiter.PublishResult(result);
-            }
-        }
-    }
-
-    /// <summary>
-    /// Parks a WaitTo caller in <paramref name="queue"/> unless its wait is already over
-    /// holds (a <paramref name="partner"/> is parked), re-checking it after parking (see <see cref="TryPark"/> for why one re-check suffices).
-    /// </summary>
-    private ValueTask<bool> WaitForPartner(WaiterKind kind, WaiterKind partner, WaiterQueue<bool> queue, CancellationToken cancellationToken)
-    {
-        if (cancellationToken.IsCancellationRequested)
-        {
-            return ValueTask.FromCanceled<bool>(cancellationToken);
-        }
-
-        if (_parked.HasParked(partner))
-        {
-            return new ValueTask<bool>(true);
-        }
-
-        if (_completion.IsDone)
-        {
-            return _completion.WaitResultWhenDone();
-        }
-
-        Waiter<bool> waiter = _signalPool.Rent();
-        short token = waiter.Arm(kind, this, runContinuationsAsynchronously: true);
-        if (queue.TryEnqueue(kind, waiter, token) != EnqueueResult.Enqueued)
-        {
-            // The only way a single-kind queue refuses is that it is closed: the channel completed.
-            waiter.Recycle();
-            return _completion.WaitResultWhenDone();
-        }
-
-        waiter.RegisterCancellation(cancellationToken);
-        if (_parked.HasParked(partner))
-        {
-            WakeAll(queue, true);
-        }
-
-        return new ValueTask<bool>(waiter, token);
     }
 
     private bool TryCompleteCore(Exception? error)
@@ -202,54 +103,19 @@ public sealed class RendezvousChannel<T> : Channel<T>, IWaiterOwner, ILeakTracka
             return false;
         }
 
-        // Close before draining: once closed, no operation can park, so the drain below reaches every
-        // waiter that will ever be parked, and nothing waits forever.
-        _parked.Close();
-        _waitingToRead.Close();
-        _waitingToWrite.Close();
-        while (_parked.TryDequeueAny(out Waiter<T> waiter, out short token))
-        {
-            // Claim each parked reader or writer for the completion; one that a partner or its cancellation
-            // claimed first is theirs. A writer claimed here never delivers its item.
-            if (waiter.TryClaim(token, WaiterStatus.Closed))
-            {
-                waiter.PublishError(_completion.CreateClosedException());
-            }
-        }
-
-        DrainSignals(_waitingToRead);
-        DrainSignals(_waitingToWrite);
+        // Close before draining: once closed, nothing can park, so the drain reaches every parked waiter
+        // and nothing waits forever. An unbuffered channel holds nothing, so it is drained at once.
+        _lot.Close();
+        _lot.FailParked();
+        _lot.FailWaiting(_lot.WaitingToRead);
+        _lot.FailWaiting(_lot.WaitingToWrite);
         _completion.SignalDrained();
         _leakTracker?.Disarm();
         return true;
     }
 
-    private void DrainSignals(WaiterQueue<bool> queue)
-    {
-        while (queue.TryDequeueAny(out Waiter<bool> waiter, out short token))
-        {
-            if (waiter.TryClaim(token, WaiterStatus.Closed))
-            {
-                if (_completion.Error is Exception error)
-                {
-                    waiter.PublishError(error);
-                }
-                else
-                {
-                    waiter.PublishResult(false);
-                }
-            }
-        }
-    }
-
-    private string DebuggerDisplay
-    {
-        get
-        {
-            ILeakTrackable counts = this;
-            return $"{(_completion.IsDone ? "Completed" : "Open")}, BlockedReaders = {counts.BlockedReaders}, BlockedWriters = {counts.BlockedWriters}";
-        }
-    }
+    private string DebuggerDisplay =>
+        $"{(_completion.IsDone ? "Completed" : "Open")}, BlockedReaders = {_lot.BlockedReaders}, BlockedWriters = {_lot.BlockedWriters}";
 
     /// <summary>The reader side: TryRead takes a parked writer's item; ReadAsync parks until a writer comes.</summary>
     [DebuggerDisplay("{_channel.DebuggerDisplay,nq}")]
@@ -263,7 +129,7 @@ public sealed class RendezvousChannel<T> : Channel<T>, IWaiterOwner, ILeakTracka
 
         public override bool CanPeek => false;
 
-        public override bool TryRead(out T item) => _channel.TryTakeFromParkedWriter(out item);
+        public override bool TryRead(out T item) => _channel._lot.TryTakeFromParkedWriter(out item);
 
         public override ValueTask<T> ReadAsync(CancellationToken cancellationToken = default)
         {
@@ -277,7 +143,7 @@ public sealed class RendezvousChannel<T> : Channel<T>, IWaiterOwner, ILeakTracka
             short token = 0;
             while (true)
             {
-                if (channel.TryTakeFromParkedWriter(out T item))
+                if (channel._lot.TryTakeFromParkedWriter(out T item))
                 {
                     waiter?.Recycle();
                     return new ValueTask<T>(item);
@@ -290,11 +156,10 @@ public sealed class RendezvousChannel<T> : Channel<T>, IWaiterOwner, ILeakTracka
                         return ValueTask.FromException<T>(channel._completion.CreateClosedException());
                     }
 
-                    waiter = channel._pool.Rent();
-                    token = waiter.Arm(WaiterKind.Reader, channel, runContinuationsAsynchronously: true);
+                    waiter = channel._lot.Rent(WaiterKind.Reader, out token);
                 }
 
-                switch (channel.TryPark(WaiterKind.Reader, waiter, token, cancellationToken))
+                switch (channel.TryPark(waiter, token, cancellationToken))
                 {
                     case EnqueueResult.Enqueued:
                         return new ValueTask<T>(waiter, token);
@@ -309,7 +174,7 @@ public sealed class RendezvousChannel<T> : Channel<T>, IWaiterOwner, ILeakTracka
         }
 
         public override ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken = default) =>
-            _channel.WaitForPartner(WaiterKind.Reader, WaiterKind.Writer, _channel._waitingToRead, cancellationToken);
+            _channel._lot.WaitAsync(WaiterKind.Reader, cancellationToken);
     }
 
     /// <summary>The writer side: TryWrite hands to a parked reader; WriteAsync parks until a reader comes.</summary>
@@ -323,7 +188,7 @@ public sealed class RendezvousChannel<T> : Channel<T>, IWaiterOwner, ILeakTracka
         public override bool TryComplete(Exception? error = null) => _channel.TryCompleteCore(error);
 
         public override bool TryWrite(T item) =>
-            !_channel._completion.IsDone && _channel.TryGiveToParkedReader(item);
+            !_channel._completion.IsDone && _channel._lot.TryGiveToParkedReader(item);
 
         public override ValueTask WriteAsync(T item, CancellationToken cancellationToken = default)
         {
@@ -342,7 +207,7 @@ public sealed class RendezvousChannel<T> : Channel<T>, IWaiterOwner, ILeakTracka
             short token = 0;
             while (true)
             {
-                if (channel.TryGiveToParkedReader(item))
+                if (channel._lot.TryGiveToParkedReader(item))
                 {
                     waiter?.Recycle();
                     return default;
@@ -350,12 +215,11 @@ public sealed class RendezvousChannel<T> : Channel<T>, IWaiterOwner, ILeakTracka
 
                 if (waiter is null)
                 {
-                    waiter = channel._pool.Rent();
-                    token = waiter.Arm(WaiterKind.Writer, channel, runContinuationsAsynchronously: true);
+                    waiter = channel._lot.Rent(WaiterKind.Writer, out token);
                     waiter.Item = item;
                 }
 
-                switch (channel.TryPark(WaiterKind.Writer, waiter, token, cancellationToken))
+                switch (channel.TryPark(waiter, token, cancellationToken))
                 {
                     case EnqueueResult.Enqueued:
                         return new ValueTask(waiter, token);
@@ -370,15 +234,15 @@ public sealed class RendezvousChannel<T> : Channel<T>, IWaiterOwner, ILeakTracka
         }
 
         public override ValueTask<bool> WaitToWriteAsync(CancellationToken cancellationToken = default) =>
-            _channel.WaitForPartner(WaiterKind.Writer, WaiterKind.Reader, _channel._waitingToWrite, cancellationToken);
+            _channel._lot.WaitAsync(WaiterKind.Writer, cancellationToken);
     }
 
     private sealed class DebugView(RendezvousChannel<T> channel)
     {
         public bool IsCompleted => channel._completion.IsDone;
 
-        public int BlockedReaders => ((ILeakTrackable)channel).BlockedReaders;
+        public int BlockedReaders => channel._lot.BlockedReaders;
 
-        public int BlockedWriters => ((ILeakTrackable)channel).BlockedWriters;
+        public int BlockedWriters => channel._lot.BlockedWriters;
     }
 }

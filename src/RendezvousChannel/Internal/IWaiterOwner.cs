@@ -1,11 +1,11 @@
 namespace RendezvousChannel.Internal;
 
-/// <summary>A channel, as seen by the waiters it parks.</summary>
+/// <summary>The queue a waiter is parked in, as seen by the waiter.</summary>
 internal interface IWaiterOwner
 {
     /// <summary>
-    /// A waiter of <paramref name="kind"/> was canceled while parked. It stays in its queue as a dead entry
-    /// (skipped by whoever dequeues it); the owner may drop dead entries now so they do not pile up.
+    /// A waiter parked here was canceled. It stays as a dead entry (skipped by whoever dequeues it); the
+    /// queue drops dead entries at its head now so that they do not pile up.
     /// </summary>
-    void OnWaiterCanceled(WaiterKind kind);
+    void OnWaiterCanceled();
 }

@@ -1,13 +1,116 @@
+using System;
+using System.Diagnostics;
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using System.Threading;
+
 namespace RendezvousChannel.Internal;
 
-// PLACEHOLDER replaced by the leak-detection work (issue 5): the channels already call this surface.
+/// <summary>
+/// Reports its channel if the channel is garbage-collected without having been completed (issue 5). One per
+/// channel created while <see cref="ChannelDiagnostics.LeakDetectionEnabled"/> is on; none otherwise.
+/// </summary>
+/// <remarks>
+/// <para>Mechanism: the channel and its tracker reference each other and nothing else references the tracker,
+/// so the two become unreachable together. Completing the channel disarms the tracker and suppresses its
+/// finalizer; if instead the pair is collected while armed, the finalizer runs. The channel, being referenced
+/// by a finalizable object, is still intact at that point (only the tracker has a finalizer, so nothing in the
+/// channel has been finalized), which is what lets the finalizer count the operations still parked on it.</para>
+/// <para>This only works because an abandoned channel is collectable: its waiter pools and queues are per
+/// channel, not static; a parked waiter is referenced only by its channel's queue (and by the
+/// <see cref="CancellationTokenSource"/> it registered with, if any, which rightly keeps it alive while it can
+/// still be canceled); and the awaiting method is referenced only by its waiter. The unit tests check it.</para>
+/// <para>The channels touch the tracker only in their constructor (<see cref="TryCreate"/>) and when they
+/// complete (<see cref="Disarm"/>): the operation paths never see it.</para>
+/// </remarks>
 internal sealed class LeakTracker
 {
+    /// <summary>The tracked channel; never null. Strong on purpose: it keeps the channel intact until this finalizer has read its counts.</summary>
+    private readonly ILeakTrackable _channel;
+
+    /// <summary>
+    /// Where the channel was created, captured with file information but turned into text only if the
+    /// channel is reported (formatting costs as much again as capturing, and most channels are completed).
+    /// </summary>
+    private readonly StackTrace _creationStack;
+
+    /// <summary>1 until the channel is completed, then 0 for good; the finalizer reports only while it is 1.</summary>
     private int _armed = 1;
 
-    internal bool IsArmed => _armed != 0;
+    private LeakTracker(ILeakTrackable channel, StackTrace creationStack)
+    {
+        Debug.Assert(channel is not null && creationStack is not null);
+        _channel = channel;
+        _creationStack = creationStack;
+    }
 
-    internal static LeakTracker? TryCreate(ILeakTrackable channel) => channel is null ? null : null;
+    /// <summary>Finalizer: reports the channel, unless it was completed (then this never runs: see <see cref="Disarm"/>).</summary>
+    ~LeakTracker()
+    {
+        if (!IsArmed)
+        {
+            return;
+        }
 
-    internal void Disarm() => _armed = 0;
+        try
+        {
+            ChannelDiagnostics.Publish(CreateReport());
+        }
+#pragma warning disable CA1031 // Any exception: one escaping a finalizer terminates the process, and a diagnostic must never do that.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            // Nowhere left to report to: Publish has already caught and reported any handler's exception, so
+            // this is the event source or a trace listener failing. Dropping the report is the lesser evil.
+        }
+    }
+
+    /// <summary>Whether the channel is still open as far as this tracker knows (not yet completed).</summary>
+    internal bool IsArmed => Volatile.Read(ref _armed) != 0;
+
+    /// <summary>
+    /// The constructor's hook: a tracker for <paramref name="channel"/> if detection is on, else null. Small
+    /// enough to inline, so that with detection off a channel pays one static read and nothing else.
+    /// </summary>
+    internal static LeakTracker? TryCreate(ILeakTrackable channel) =>
+        ChannelDiagnostics.LeakDetectionEnabled ? Create(channel) : null;
+
+    /// <summary>
+    /// Completion's hook: the channel was completed, so it is not a leak. Idempotent. Suppressing the
+    /// finalizer also makes a completed channel as cheap to collect as an untracked one.
+    /// </summary>
+    internal void Disarm()
+    {
+        Volatile.Write(ref _armed, 0);
+#pragma warning disable CA1816 // Not a Dispose: completion is this object's end of life, and a disarmed finalizer has nothing to do.
+        GC.SuppressFinalize(this);
+#pragma warning restore CA1816
+    }
+
+    /// <summary>
+    /// The creation stack as text, starting at the first frame outside this library: the frames of the
+    /// channel's constructor and of this tracker say nothing about where the user created the channel.
+    /// Skipping by assembly rather than by a fixed count stays right whatever the JIT inlines.
+    /// </summary>
+    internal static string FormatCreationStack(StackTrace stack)
+    {
+        StackFrame[] frames = stack.GetFrames();
+        Assembly library = typeof(LeakTracker).Assembly;
+        int first = 0;
+        while (first < frames.Length - 1 && frames[first].GetMethod()?.DeclaringType?.Assembly == library)
+        {
+            first++;
+        }
+
+        return new StackTrace(new ArraySegment<StackFrame>(frames, first, frames.Length - first)).ToString();
+    }
+
+    /// <summary>Off the inlined path: the capture is large, and only a tracked channel needs it.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static LeakTracker Create(ILeakTrackable channel) =>
+        new(channel, new StackTrace(skipFrames: 0, fNeedFileInfo: true));
+
+    /// <summary>Reads the report off the channel, which is still intact but unreachable, so its counts are final.</summary>
+    private ChannelLeakReport CreateReport() =>
+        new(_channel.GetType(), FormatCreationStack(_creationStack), _channel.BlockedReaders, _channel.BlockedWriters);
 }

@@ -107,6 +107,26 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, IThread
         }
     }
 
+    /// <summary>
+    /// Claimer only: undoes a claim that could not be carried out (a waker claimed a parked waiter, then
+    /// found nothing to give it), so that the waiter can be parked again. A cancellation requested while
+    /// the claim was held found the waiter claimed and gave up; it is honoured here instead. Returns false
+    /// if the waiter ended canceled, true if it is pending again and the caller must park it again (a
+    /// cancellation racing that answer leaves a dead entry, which is harmless).
+    /// </summary>
+    public bool ReleaseClaim(short token)
+    {
+        AssertClaimed();
+        // Release: the waiter is pending again; a cancellation callback that runs from now on claims it.
+        Volatile.Write(ref _state, Pack(token, WaiterStatus.Pending));
+        if (_cancellationToken.IsCancellationRequested && TryClaim(token, WaiterStatus.Canceled))
+        {
+            PublishError(new OperationCanceledException(_cancellationToken));
+        }
+
+        return IsPending(token);
+    }
+
     /// <summary>Whether the use identified by <paramref name="token"/> is still parked and unclaimed.</summary>
     public bool IsPending(short token) => Volatile.Read(ref _state) == Pack(token, WaiterStatus.Pending);
 
@@ -164,7 +184,7 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, IThread
             IWaiterOwner? owner = _owner;
             PublishError(new OperationCanceledException(cancellationToken));
             // The waiter is now dead in its queue; let the queue drop dead entries at its head.
-            owner?.OnWaiterCanceled(Kind);
+            owner?.OnWaiterCanceled();
         }
     }
 

@@ -40,7 +40,7 @@ internal enum EnqueueResult
 /// more operations are parked at once than ever before on this channel, so steady state allocates nothing.</para>
 /// </remarks>
 [DebuggerDisplay("Count = {Count}, Kind = {Kind}")]
-internal sealed class WaiterQueue<T>
+internal sealed class WaiterQueue<T> : IWaiterOwner
 {
     private const int InitialCapacity = 8;
     private const int MaxCapacity = 1 << 23;
@@ -187,6 +187,9 @@ internal sealed class WaiterQueue<T>
             }
         }
     }
+
+    /// <inheritdoc/>
+    void IWaiterOwner.OnWaiterCanceled() => TrimDeadHead();
 
     /// <summary>Drops dead entries (canceled waiters) from the head, stopping at the first live one.</summary>
     public void TrimDeadHead()

@@ -1,0 +1,141 @@
+// ChannelDiagnostics: the switch and the event of leak detection (issue 5, "mandatory completion, enforced").
+//
+// A channel that is never completed is a bug that .NET hides: in Go a goroutine blocked forever on `<-ch` stays
+// visible (in a goroutine dump, and as the leak it is); in .NET the method awaiting the channel is an object
+// referenced only by the channel, so both are silently garbage-collected and the method's remaining code,
+// finally blocks included, never runs. Leak detection turns that silence into a report: see
+// Internal/LeakTracker.cs for the mechanism and docs/leak-detection.md for the user's view.
+
+using System;
+using System.Diagnostics;
+using System.Threading;
+using RendezvousChannel.Internal;
+
+namespace RendezvousChannel;
+
+/// <summary>
+/// Reports channels that are garbage-collected without having been completed: the .NET form of a goroutine
+/// blocked forever on a channel nobody closes.
+/// </summary>
+/// <remarks>
+/// <para>While <see cref="LeakDetectionEnabled"/> is on, each channel created (<see cref="RendezvousChannel{T}"/>
+/// and <c>RingBufferChannel&lt;T&gt;</c>) records where it was created. If it becomes unreachable without
+/// its writer having been completed, its report (<see cref="ChannelLeakReport"/>) is raised through
+/// <see cref="LeakDetected"/> on the finalizer thread, and written to the <c>RendezvousChannel</c>
+/// <see cref="System.Diagnostics.Tracing.EventSource"/>; with no subscriber it is also written to
+/// <see cref="Trace"/> as a warning.</para>
+/// <para>Detection is on by default when this library is built in Debug, and off in Release. Turn it on
+/// (or off) with this property, with the AppContext switch <c>RendezvousChannel.LeakDetection</c> (in a
+/// project: <c>&lt;RuntimeHostConfigurationOption Include="RendezvousChannel.LeakDetection" Value="true" /&gt;</c>),
+/// or with the environment variable <c>RENDEZVOUSCHANNEL_LEAKDETECTION=1</c>. The environment variable
+/// overrides the switch, and the property overrides both.</para>
+/// <para>Off, it costs nothing: no object is allocated and no stack is captured per channel, and the
+/// channel operations never look at it. On, creating a channel costs a stack capture and one small
+/// finalizable object (a few microseconds and a few kilobytes), which is why it is meant for tests and
+/// Debug builds.</para>
+/// </remarks>
+public static class ChannelDiagnostics
+{
+    /// <summary>The AppContext switch that turns detection on (<c>true</c>) or off (<c>false</c>).</summary>
+    internal const string AppContextSwitchName = "RendezvousChannel.LeakDetection";
+
+    /// <summary>The environment variable that turns detection on (<c>1</c>, <c>true</c>) or off (<c>0</c>, <c>false</c>).</summary>
+    internal const string EnvironmentVariableName = "RENDEZVOUSCHANNEL_LEAKDETECTION";
+
+#if DEBUG
+    /// <summary>A Debug build of the library detects leaks unless told otherwise: that is where they are found.</summary>
+    internal const bool BuildDefault = true;
+#else
+    /// <summary>A Release build of the library detects leaks only when asked to: off must cost nothing.</summary>
+    internal const bool BuildDefault = false;
+#endif
+
+    /// <summary>
+    /// Whether channels created from now on are tracked. Read (once) by every channel constructor and by
+    /// nothing else; starts as the configured default and changes only through <see cref="LeakDetectionEnabled"/>.
+    /// </summary>
+    private static bool s_leakDetectionEnabled = ResolveDefault(
+        Environment.GetEnvironmentVariable(EnvironmentVariableName),
+        AppContext.TryGetSwitch(AppContextSwitchName, out bool enabled) ? enabled : null,
+        BuildDefault);
+
+    /// <summary>
+    /// Whether leak detection is on for channels created from now on (a channel keeps the setting it was
+    /// created with). Defaults to the AppContext switch or environment variable if set, else to on in a
+    /// Debug build of the library and off in a Release build.
+    /// </summary>
+    public static bool LeakDetectionEnabled
+    {
+        get => Volatile.Read(ref s_leakDetectionEnabled);
+        set => Volatile.Write(ref s_leakDetectionEnabled, value);
+    }
+
+    /// <summary>
+    /// Raised, on the finalizer thread, for each tracked channel that was garbage-collected without having
+    /// been completed. Handlers must be quick and must not block (they hold up every finalizer in the
+    /// process); an exception a handler throws is caught and traced, and the other handlers still run.
+    /// </summary>
+    public static event Action<ChannelLeakReport>? LeakDetected;
+
+    /// <summary>
+    /// The default setting: the environment variable if it says on or off, else the AppContext switch if it
+    /// is set, else the build's default. The environment variable wins because, as with the runtime's own
+    /// <c>DOTNET_*</c> settings, whoever runs the program has the last word over its configuration file.
+    /// </summary>
+    internal static bool ResolveDefault(string? environmentValue, bool? appContextSwitch, bool buildDefault)
+    {
+        string? value = environmentValue?.Trim();
+        if (value == "1" || string.Equals(value, "true", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        if (value == "0" || string.Equals(value, "false", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        return appContextSwitch ?? buildDefault;
+    }
+
+    /// <summary>
+    /// Delivers <paramref name="report"/>: to the event source always (so that dotnet-trace and dotnet-monitor
+    /// see it whether or not the program listens), then to each <see cref="LeakDetected"/> handler, or to
+    /// <see cref="Trace"/> if there is none, so that a leak is never reported to nobody. Called on the
+    /// finalizer thread; takes no lock of its own and never lets a handler's exception escape.
+    /// </summary>
+    internal static void Publish(ChannelLeakReport report)
+    {
+        Debug.Assert(report is not null);
+        ChannelEventSource.Log.ChannelLeaked(report);
+
+        Action<ChannelLeakReport>? handlers = LeakDetected;
+        if (handlers is null)
+        {
+            Trace.TraceWarning(report.ToString());
+            return;
+        }
+
+        foreach (Action<ChannelLeakReport> handler in Delegate.EnumerateInvocationList(handlers))
+        {
+            try
+            {
+                handler(report);
+            }
+#pragma warning disable CA1031 // Any exception: an exception escaping a finalizer kills the process, which a diagnostic must never do.
+            catch (Exception error)
+#pragma warning restore CA1031
+            {
+                ReportHandlerFailure(error);
+            }
+        }
+    }
+
+    /// <summary>Makes a failing <see cref="LeakDetected"/> handler visible without letting it crash the process.</summary>
+    private static void ReportHandlerFailure(Exception error)
+    {
+        string message = $"A {nameof(ChannelDiagnostics)}.{nameof(LeakDetected)} handler threw; the exception was ignored: {error}";
+        ChannelEventSource.Log.LeakHandlerFailed(message);
+        Trace.TraceError(message);
+    }
+}

@@ -1,0 +1,11 @@
+namespace RendezvousChannel.Internal;
+
+/// <summary>A channel's answer to a WaitTo caller: can an operation of this kind make progress now?</summary>
+internal interface IReadiness
+{
+    /// <summary>
+    /// For <see cref="WaiterKind.Reader"/>: an item could be read now. For <see cref="WaiterKind.Writer"/>: an
+    /// item could be written now. A racy snapshot: true may be stale by the time the caller acts on it.
+    /// </summary>
+    bool IsReady(WaiterKind kind);
+}

@@ -1,0 +1,208 @@
+using System;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace RendezvousChannel.Internal;
+
+/// <summary>
+/// Everything a channel needs to park operations and wake them, shared by <see cref="RendezvousChannel{T}"/>
+/// and <see cref="RingBufferChannel{T}"/>: the dual queue of parked reads and writes, the queues of WaitTo
+/// callers, the waiter pools, and the completion drain.
+/// </summary>
+/// <remarks>
+/// Lost wake-ups are ruled out the same way everywhere: a party that parks does so with a CAS (a full fence)
+/// and then re-checks the condition it waits for; a party that makes the condition true does so with a CAS
+/// and then checks for parked waiters. Of two such parties at least one sees the other (Dekker), and that
+/// one does the waking.
+/// </remarks>
+internal sealed class ParkingLot<T>
+{
+    /// <summary>Reads parked in ReadAsync or writes parked in WriteAsync; never both at once (a dual queue).</summary>
+    public readonly WaiterQueue<T> Parked = new();
+
+    /// <summary>WaitToReadAsync callers, woken with <c>true</c> when something may be read.</summary>
+    public readonly WaiterQueue<bool> WaitingToRead = new();
+
+    /// <summary>WaitToWriteAsync callers, woken with <c>true</c> when something may be written.</summary>
+    public readonly WaiterQueue<bool> WaitingToWrite = new();
+
+    private readonly WaiterPool<T> _pool = new();
+    private readonly WaiterPool<bool> _signalPool = new();
+    private readonly ChannelCompletion _completion;
+    private readonly IReadiness _readiness;
+
+    public ParkingLot(ChannelCompletion completion, IReadiness readiness)
+    {
+        _completion = completion;
+        _readiness = readiness;
+    }
+
+    /// <summary>Readers parked in ReadAsync or WaitToReadAsync (a racy snapshot, for diagnostics).</summary>
+    public int BlockedReaders => Parked.CountLive(WaiterKind.Reader) + WaitingToRead.CountLive(WaiterKind.Reader);
+
+    /// <summary>Writers parked in WriteAsync or WaitToWriteAsync (a racy snapshot, for diagnostics).</summary>
+    public int BlockedWriters => Parked.CountLive(WaiterKind.Writer) + WaitingToWrite.CountLive(WaiterKind.Writer);
+
+    /// <summary>Rents a waiter for a read or write that is about to park.</summary>
+    public Waiter<T> Rent(WaiterKind kind, out short token)
+    {
+        Waiter<T> waiter = _pool.Rent();
+        token = waiter.Arm(kind, Parked, runContinuationsAsynchronously: true);
+        return waiter;
+    }
+
+    /// <summary>Parks an armed waiter and arms its cancellation, or says why it could not park.</summary>
+    public EnqueueResult TryPark(Waiter<T> waiter, short token, CancellationToken cancellationToken)
+    {
+        EnqueueResult result = Parked.TryEnqueue(waiter.Kind, waiter, token);
+        if (result == EnqueueResult.Enqueued)
+        {
+            waiter.RegisterCancellation(cancellationToken);
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Claims the oldest parked writer, if any, and takes its item. Dead entries (canceled writers) are
+    /// consumed and skipped.
+    /// </summary>
+    public bool TryTakeFromParkedWriter(out T item)
+    {
+        while (Parked.TryDequeue(WaiterKind.Writer, out Waiter<T> writer, out short token))
+        {
+            // Claim the writer: the CAS makes us the only party that ends its WriteAsync, so its item is ours.
+            if (writer.TryClaim(token, WaiterStatus.Matched))
+            {
+                item = writer.Item;
+                // The item is read before publishing: once published, the writer may be recycled.
+                writer.Publish();
+                return true;
+            }
+        }
+
+        item = default!;
+        return false;
+    }
+
+    /// <summary>Claims the oldest parked reader, if any, and gives it <paramref name="item"/>.</summary>
+    public bool TryGiveToParkedReader(T item)
+    {
+        while (Parked.TryDequeue(WaiterKind.Reader, out Waiter<T> reader, out short token))
+        {
+            // Claim the reader: the CAS makes us the only party that ends its ReadAsync.
+            if (reader.TryClaim(token, WaiterStatus.Matched))
+            {
+                reader.PublishResult(item);
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// WaitToReadAsync / WaitToWriteAsync: completes at once if the channel is ready for <paramref name="kind"/>
+    /// (or done), else parks until a <see cref="WakeAll"/> or the completion.
+    /// </summary>
+    public ValueTask<bool> WaitAsync(WaiterKind kind, CancellationToken cancellationToken)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled<bool>(cancellationToken);
+        }
+
+        // A writer must not be told "true" after completion; a reader must be while items remain to drain.
+        if (kind == WaiterKind.Writer && _completion.IsDone)
+        {
+            return _completion.WaitResultWhenDone();
+        }
+
+        if (_readiness.IsReady(kind))
+        {
+            return new ValueTask<bool>(true);
+        }
+
+        if (_completion.IsDone)
+        {
+            return _completion.WaitResultWhenDone();
+        }
+
+        WaiterQueue<bool> queue = kind == WaiterKind.Reader ? WaitingToRead : WaitingToWrite;
+        Waiter<bool> waiter = _signalPool.Rent();
+        short token = waiter.Arm(kind, queue, runContinuationsAsynchronously: true);
+        if (queue.TryEnqueue(kind, waiter, token) != EnqueueResult.Enqueued)
+        {
+            // A single-kind queue refuses only when it is closed: the channel completed meanwhile.
+            waiter.Recycle();
+            return kind == WaiterKind.Reader && _readiness.IsReady(kind) ? new ValueTask<bool>(true) : _completion.WaitResultWhenDone();
+        }
+
+        waiter.RegisterCancellation(cancellationToken);
+        // Re-check after parking (see the class remarks): readiness that arrived before our CAS, and whose
+        // maker checked our queue before our CAS, is seen here.
+        if (_readiness.IsReady(kind))
+        {
+            WakeAll(queue, true);
+        }
+
+        return new ValueTask<bool>(waiter, token);
+    }
+
+    /// <summary>Wakes every waiter in <paramref name="queue"/> with <paramref name="result"/>.</summary>
+    public static void WakeAll(WaiterQueue<bool> queue, bool result)
+    {
+        while (queue.TryDequeueAny(out Waiter<bool> waiter, out short token))
+        {
+            // Claim each waiter; one already claimed (by its cancellation or another waker) is skipped.
+            if (waiter.TryClaim(token, WaiterStatus.Matched))
+            {
+                waiter.PublishResult(result);
+            }
+        }
+    }
+
+    /// <summary>Closes every queue: from now on nothing can park, so a drain reaches every parked waiter.</summary>
+    public void Close()
+    {
+        Parked.Close();
+        WaitingToRead.Close();
+        WaitingToWrite.Close();
+    }
+
+    /// <summary>
+    /// Completion only, after <see cref="Close"/>: ends every parked read or write with the channel's closed
+    /// exception. A waiter that a partner or its cancellation claimed first is theirs; a writer claimed here
+    /// never delivers its item.
+    /// </summary>
+    public void FailParked()
+    {
+        while (Parked.TryDequeueAny(out Waiter<T> waiter, out short token))
+        {
+            if (waiter.TryClaim(token, WaiterStatus.Closed))
+            {
+                waiter.PublishError(_completion.CreateClosedException());
+            }
+        }
+    }
+
+    /// <summary>Completion only, after <see cref="Close"/>: answers every WaitTo caller in <paramref name="queue"/> for good.</summary>
+    public void FailWaiting(WaiterQueue<bool> queue)
+    {
+        while (queue.TryDequeueAny(out Waiter<bool> waiter, out short token))
+        {
+            if (waiter.TryClaim(token, WaiterStatus.Closed))
+            {
+                // As in System.Threading.Channels: false after a clean completion, else the completion error.
+                if (_completion.Error is Exception error)
+                {
+                    waiter.PublishError(error);
+                }
+                else
+                {
+                    waiter.PublishResult(false);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,501 @@
+// RingBufferChannel<T>: a bounded multi-producer, multi-consumer channel over a lock-free ring.
+//
+// Algorithm: items live in Vyukov's bounded MPMC queue (sequence-stamped slots; head and tail claimed by CAS,
+// each on its own padded cache-line pair), with crossbeam-channel's closable tail for completion: see
+// Internal/BoundedItemRing.cs. Operations that cannot proceed park in the same lock-free dual queue of
+// pooled, versioned waiters that RendezvousChannel<T> uses (Internal/ParkingLot.cs). Parked readers exist
+// only while the ring is empty and parked writers only while it is full; whoever changes that moves items
+// between the ring and the parked waiters, oldest first ("balancing", below).
+
+using System;
+using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
+using System.Threading;
+using System.Threading.Channels;
+using System.Threading.Tasks;
+using RendezvousChannel.Internal;
+
+namespace RendezvousChannel;
+
+/// <summary>
+/// A bounded channel for many writers and many readers over a lock-free ring buffer. Allocation-free in
+/// steady state, and a drop-in <see cref="Channel{T}"/> with the semantics of
+/// <c>Channel.CreateBounded&lt;T&gt;(capacity)</c> in <see cref="BoundedChannelFullMode.Wait"/> mode.
+/// </summary>
+/// <remarks>
+/// <list type="bullet">
+/// <item><description>FIFO: items come out in the order their writes were accepted. <c>TryWrite</c> fails when
+/// the channel holds <see cref="Capacity"/> items (the capacity is exact, even though the ring inside is a
+/// power of two); <c>WriteAsync</c> and <c>WaitToWriteAsync</c> park while it is full, <c>ReadAsync</c> and
+/// <c>WaitToReadAsync</c> while it is empty. Parked writers and parked readers are served first come, first
+/// served.</description></item>
+/// <item><description>Completion: after <c>Complete</c>, items already accepted still drain in order; new and
+/// parked writes fail with <see cref="ChannelClosedException"/> and the items of parked writes are never
+/// delivered; once drained, reads throw <see cref="ChannelClosedException"/> (inner exception: the
+/// completion error), <c>WaitToReadAsync</c> returns <c>false</c>, and <see cref="ChannelReader{T}.Completion"/>
+/// completes. A write racing <c>Complete</c> is either accepted (and will be read) or fails.</description></item>
+/// <item><description>Cancellation: a canceled parked write enqueues nothing and a canceled parked read takes
+/// nothing; a hand-off racing a cancellation has exactly one winner.</description></item>
+/// </list>
+/// </remarks>
+/// <typeparam name="T">The type of the items.</typeparam>
+[DebuggerDisplay("{DebuggerDisplay,nq}")]
+[DebuggerTypeProxy(typeof(RingBufferChannel<>.DebugView))]
+public sealed class RingBufferChannel<T> : Channel<T>, IReadiness, ILeakTrackable
+{
+    /// <summary>The accepted items, in order. Closed (no more enqueues) as the first step of completion.</summary>
+    private readonly BoundedItemRing<T, PaddedIndices128> _ring;
+
+    private readonly ChannelCompletion _completion = new();
+
+    /// <summary>Readers parked while the ring is empty or writers parked while it is full; WaitTo callers.</summary>
+    private readonly ParkingLot<T> _lot;
+
+    /// <summary>Reports this channel if it is collected without having been completed; null when detection is off.</summary>
+    private readonly LeakTracker? _leakTracker;
+
+    /// <summary>Creates an open channel that holds at most <paramref name="capacity"/> items.</summary>
+    /// <param name="capacity">The exact number of items the channel can hold; at least 1.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="capacity"/> is less than 1.</exception>
+    public RingBufferChannel(int capacity)
+    {
+        if (capacity < 1)
+        {
+            ThrowCapacityOutOfRange(capacity);
+        }
+
+        _ring = new BoundedItemRing<T, PaddedIndices128>(capacity);
+        _lot = new ParkingLot<T>(_completion, this);
+        Reader = new RingBufferReader(this);
+        Writer = new RingBufferWriter(this);
+        _leakTracker = LeakTracker.TryCreate(this);
+    }
+
+    /// <summary>The exact number of items the channel can hold.</summary>
+    public int Capacity => _ring.Capacity;
+
+    int ILeakTrackable.BlockedReaders => _lot.BlockedReaders;
+
+    int ILeakTrackable.BlockedWriters => _lot.BlockedWriters;
+
+    /// <summary>A read can proceed when the ring holds an item, a write when it has room and no writer is parked ahead.</summary>
+    bool IReadiness.IsReady(WaiterKind kind) =>
+        kind == WaiterKind.Reader ? !_ring.IsEmpty : _ring.HasRoom && !_lot.Parked.HasParked(WaiterKind.Writer);
+
+    /// <summary>After an item entered the ring: serve parked readers, or wake WaitToRead callers.</summary>
+    private void OnItemAdded()
+    {
+        // Our enqueue CAS precedes these reads, and a reader parks with a CAS before re-checking the ring,
+        // so one of us sees the other (Dekker; see ParkingLot).
+        if (!_lot.Parked.IsEmpty)
+        {
+            Balance();
+        }
+        else if (!_lot.WaitingToRead.IsEmpty)
+        {
+            ParkingLot<T>.WakeAll(_lot.WaitingToRead, true);
+        }
+    }
+
+    /// <summary>After an item left the ring: serve parked writers, or wake WaitToWrite callers; finish a drain.</summary>
+    private void OnItemRemoved()
+    {
+        if (!_lot.Parked.IsEmpty)
+        {
+            Balance();
+        }
+        else if (!_lot.WaitingToWrite.IsEmpty)
+        {
+            ParkingLot<T>.WakeAll(_lot.WaitingToWrite, true);
+        }
+
+        if (_completion.IsDone && _ring.IsClosedAndEmpty)
+        {
+            OnDrained();
+        }
+    }
+
+    /// <summary>
+    /// Restores "parked readers only while empty, parked writers only while full" after a race broke it: moves
+    /// ring items to the oldest parked readers and the items of the oldest parked writers into the ring, then
+    /// wakes WaitTo callers whose condition holds. Any thread may run it; every step is a claim by CAS.
+    /// </summary>
+    private void Balance()
+    {
+        bool moved;
+        do
+        {
+            moved = false;
+            while (!_ring.IsEmpty && TryServeOldestReader())
+            {
+                moved = true;
+            }
+
+            while (_ring.HasRoom && TryServeOldestWriter())
+            {
+                moved = true;
+            }
+        }
+        while (moved);
+
+        if (!_lot.WaitingToRead.IsEmpty && !_ring.IsEmpty)
+        {
+            ParkingLot<T>.WakeAll(_lot.WaitingToRead, true);
+        }
+
+        if (!_lot.WaitingToWrite.IsEmpty && _ring.HasRoom)
+        {
+            ParkingLot<T>.WakeAll(_lot.WaitingToWrite, true);
+        }
+
+        if (_completion.IsDone && _ring.IsClosedAndEmpty)
+        {
+            OnDrained();
+        }
+    }
+
+    /// <summary>Claims the oldest parked reader and gives it the oldest item. False when no reader is parked.</summary>
+    private bool TryServeOldestReader()
+    {
+        if (!_lot.Parked.TryDequeue(WaiterKind.Reader, out Waiter<T> reader, out short token))
+        {
+            return false;
+        }
+
+        // Claim the reader first, so that its cancellation cannot win after we have taken an item for it.
+        if (reader.TryClaim(token, WaiterStatus.Matched))
+        {
+            if (_ring.TryDequeue(out T item))
+            {
+                reader.PublishResult(item);
+            }
+            else
+            {
+                // Another reader took the item we saw; this one stays parked, at the tail.
+                Repark(reader, token);
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Claims the oldest parked writer and moves its item into the ring. False when no writer is parked.</summary>
+    private bool TryServeOldestWriter()
+    {
+        if (!_lot.Parked.TryDequeue(WaiterKind.Writer, out Waiter<T> writer, out short token))
+        {
+            return false;
+        }
+
+        // Claim the writer first, so that its cancellation cannot win after its item was enqueued.
+        if (writer.TryClaim(token, WaiterStatus.Matched))
+        {
+            switch (_ring.TryEnqueue(writer.Item))
+            {
+                case RingEnqueueResult.Enqueued:
+                    writer.Publish();
+                    break;
+                case RingEnqueueResult.Closed:
+                    writer.PublishError(_completion.CreateClosedException());
+                    break;
+                default:
+                    // Another writer filled the room we saw; this one stays parked, at the tail.
+                    Repark(writer, token);
+                    break;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Parks again a waiter that we claimed but could not serve. If it cannot park (the other kind is parked
+    /// now, or the channel completed), it is served or failed here instead.
+    /// </summary>
+    private void Repark(Waiter<T> waiter, short token)
+    {
+        SpinWait spinner = default;
+        while (waiter.ReleaseClaim(token))
+        {
+            EnqueueResult parked = _lot.Parked.TryEnqueue(waiter.Kind, waiter, token);
+            if (parked == EnqueueResult.Enqueued)
+            {
+                // The caller's Balance loop re-checks the ring after this CAS, so a change that raced it is seen.
+                return;
+            }
+
+            // Claim it back; if its cancellation got there first, it is done.
+            if (!waiter.TryClaim(token, WaiterStatus.Matched))
+            {
+                return;
+            }
+
+            if (waiter.Kind == WaiterKind.Reader)
+            {
+                // With the ring empty, the oldest parked writer's item is the next one in FIFO order.
+                if (_ring.TryDequeue(out T item) ||
+                    (parked == EnqueueResult.OtherKindParked && _lot.TryTakeFromParkedWriter(out item)))
+                {
+                    waiter.PublishResult(item);
+                    return;
+                }
+
+                if (parked == EnqueueResult.Closed && _ring.IsClosedAndEmpty)
+                {
+                    waiter.PublishError(_completion.CreateClosedException());
+                    return;
+                }
+            }
+            else
+            {
+                switch (_ring.TryEnqueue(waiter.Item))
+                {
+                    case RingEnqueueResult.Enqueued:
+                        waiter.Publish();
+                        return;
+                    case RingEnqueueResult.Closed:
+                        waiter.PublishError(_completion.CreateClosedException());
+                        return;
+                }
+
+                // Full, yet readers are parked: writers that filled the ring are about to serve them. Let them run.
+                spinner.SpinOnce(sleep1Threshold: -1);
+            }
+        }
+    }
+
+    private bool TryCompleteCore(Exception? error)
+    {
+        if (!_completion.TryMarkDone(error))
+        {
+            return false;
+        }
+
+        // Close the ring first: from here on a write is either already accepted (and will drain) or fails.
+        _ring.Close();
+        // Then close the parking lot, so that nothing parks from now on and the drains below reach everyone.
+        _lot.Close();
+        if (_lot.Parked.HasParked(WaiterKind.Writer))
+        {
+            // Parked writes were never accepted: they fail and their items are not delivered.
+            _lot.FailParked();
+        }
+
+        _lot.FailWaiting(_lot.WaitingToWrite);
+        // Parked readers take what is left; Balance also finishes the drain if the ring is already empty.
+        Balance();
+        _leakTracker?.Disarm();
+        return true;
+    }
+
+    /// <summary>The ring is closed and empty: nothing will ever be read again. Idempotent.</summary>
+    private void OnDrained()
+    {
+        Debug.Assert(_completion.IsDone && _ring.IsClosedAndEmpty);
+        _lot.FailParked();
+        _lot.FailWaiting(_lot.WaitingToRead);
+        _completion.SignalDrained();
+    }
+
+    [DoesNotReturn]
+    private static void ThrowCapacityOutOfRange(int capacity) =>
+        throw new ArgumentOutOfRangeException(
+            nameof(capacity),
+            capacity,
+            "The capacity must be at least 1. For capacity 0, an unbuffered channel where every write waits for a reader, use RendezvousChannel<T>.");
+
+    private string DebuggerDisplay =>
+        $"{(_completion.IsDone ? "Completed" : "Open")}, Count = {_ring.Count}/{_ring.Capacity}, BlockedReaders = {_lot.BlockedReaders}, BlockedWriters = {_lot.BlockedWriters}";
+
+    /// <summary>The reader side.</summary>
+    [DebuggerDisplay("{_channel.DebuggerDisplay,nq}")]
+    private sealed class RingBufferReader : ChannelReader<T>
+    {
+        private readonly RingBufferChannel<T> _channel;
+
+        internal RingBufferReader(RingBufferChannel<T> channel) => _channel = channel;
+
+        public override Task Completion => _channel._completion.Task;
+
+        public override bool CanCount => true;
+
+        public override int Count => _channel._ring.Count;
+
+        public override bool CanPeek => true;
+
+        public override bool TryPeek(out T item) => _channel._ring.TryPeek(out item);
+
+        public override bool TryRead(out T item)
+        {
+            RingBufferChannel<T> channel = _channel;
+            if (!channel._lot.Parked.IsEmpty)
+            {
+                // Older parked readers go first.
+                channel.Balance();
+            }
+
+            if (channel._ring.TryDequeue(out item))
+            {
+                channel.OnItemRemoved();
+                return true;
+            }
+
+            return false;
+        }
+
+        public override ValueTask<T> ReadAsync(CancellationToken cancellationToken = default)
+        {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                return ValueTask.FromCanceled<T>(cancellationToken);
+            }
+
+            RingBufferChannel<T> channel = _channel;
+            Waiter<T>? waiter = null;
+            short token = 0;
+            while (true)
+            {
+                if (!channel._lot.Parked.IsEmpty)
+                {
+                    // Older parked readers go first; parked writers' items are moved in.
+                    channel.Balance();
+                }
+
+                if (channel._ring.TryDequeue(out T item))
+                {
+                    waiter?.Recycle();
+                    channel.OnItemRemoved();
+                    return new ValueTask<T>(item);
+                }
+
+                if (channel._ring.IsClosedAndEmpty)
+                {
+                    waiter?.Recycle();
+                    return ValueTask.FromException<T>(channel._completion.CreateClosedException());
+                }
+
+                waiter ??= channel._lot.Rent(WaiterKind.Reader, out token);
+                if (channel._lot.TryPark(waiter, token, cancellationToken) == EnqueueResult.Enqueued)
+                {
+                    // Re-check after parking: an item added before our CAS by a writer that saw no parked reader.
+                    if (!channel._ring.IsEmpty)
+                    {
+                        channel.Balance();
+                    }
+
+                    return new ValueTask<T>(waiter, token);
+                }
+
+                // Writers are parked (the ring filled meanwhile) or the channel completed: look again.
+            }
+        }
+
+        public override ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken = default) =>
+            _channel._lot.WaitAsync(WaiterKind.Reader, cancellationToken);
+    }
+
+    /// <summary>The writer side.</summary>
+    [DebuggerDisplay("{_channel.DebuggerDisplay,nq}")]
+    private sealed class RingBufferWriter : ChannelWriter<T>
+    {
+        private readonly RingBufferChannel<T> _channel;
+
+        internal RingBufferWriter(RingBufferChannel<T> channel) => _channel = channel;
+
+        public override bool TryComplete(Exception? error = null) => _channel.TryCompleteCore(error);
+
+        public override bool TryWrite(T item)
+        {
+            RingBufferChannel<T> channel = _channel;
+            if (!channel._lot.Parked.IsEmpty)
+            {
+                channel.Balance();
+                if (channel._lot.Parked.HasParked(WaiterKind.Writer))
+                {
+                    // Older parked writers go first: to a newcomer the channel is full.
+                    return false;
+                }
+            }
+
+            if (channel._ring.TryEnqueue(item) == RingEnqueueResult.Enqueued)
+            {
+                channel.OnItemAdded();
+                return true;
+            }
+
+            return false;
+        }
+
+        public override ValueTask WriteAsync(T item, CancellationToken cancellationToken = default)
+        {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                return ValueTask.FromCanceled(cancellationToken);
+            }
+
+            RingBufferChannel<T> channel = _channel;
+            Waiter<T>? waiter = null;
+            short token = 0;
+            while (true)
+            {
+                if (!channel._lot.Parked.IsEmpty)
+                {
+                    channel.Balance();
+                }
+
+                if (!channel._lot.Parked.HasParked(WaiterKind.Writer))
+                {
+                    switch (channel._ring.TryEnqueue(item))
+                    {
+                        case RingEnqueueResult.Enqueued:
+                            waiter?.Recycle();
+                            channel.OnItemAdded();
+                            return default;
+                        case RingEnqueueResult.Closed:
+                            waiter?.Recycle();
+                            return ValueTask.FromException(channel._completion.CreateClosedException());
+                    }
+                }
+
+                if (waiter is null)
+                {
+                    waiter = channel._lot.Rent(WaiterKind.Writer, out token);
+                    waiter.Item = item;
+                }
+
+                switch (channel._lot.TryPark(waiter, token, cancellationToken))
+                {
+                    case EnqueueResult.Enqueued:
+                        // Re-check after parking: room made before our CAS by a reader that saw no parked writer.
+                        if (channel._ring.HasRoom)
+                        {
+                            channel.Balance();
+                        }
+
+                        return new ValueTask(waiter, token);
+                    case EnqueueResult.Closed:
+                        waiter.Recycle();
+                        return ValueTask.FromException(channel._completion.CreateClosedException());
+                }
+
+                // Readers are parked (the ring emptied meanwhile): look again.
+            }
+        }
+
+        public override ValueTask<bool> WaitToWriteAsync(CancellationToken cancellationToken = default) =>
+            _channel._lot.WaitAsync(WaiterKind.Writer, cancellationToken);
+    }
+
+    private sealed class DebugView(RingBufferChannel<T> channel)
+    {
+        public bool IsCompleted => channel._completion.IsDone;
+
+        public int Count => channel._ring.Count;
+
+        public int Capacity => channel._ring.Capacity;
+
+        public int BlockedReaders => channel._lot.BlockedReaders;
+
+        public int BlockedWriters => channel._lot.BlockedWriters;
+    }
+}
