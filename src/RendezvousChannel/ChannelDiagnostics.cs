@@ -19,7 +19,7 @@ namespace RendezvousChannel;
 /// </summary>
 /// <remarks>
 /// <para>While <see cref="LeakDetectionEnabled"/> is on, each channel created (<see cref="RendezvousChannel{T}"/>
-/// and <c>RingBufferChannel&lt;T&gt;</c>) records where it was created. If it becomes unreachable without
+/// and <see cref="RingBufferChannel{T}"/>) records where it was created. If it becomes unreachable without
 /// its writer having been completed, its report (<see cref="ChannelLeakReport"/>) is raised through
 /// <see cref="LeakDetected"/> on the finalizer thread, and written to the <c>RendezvousChannel</c>
 /// <see cref="System.Diagnostics.Tracing.EventSource"/>; with no subscriber it is also written to

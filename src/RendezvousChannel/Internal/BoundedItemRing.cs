@@ -1,3 +1,4 @@
+using System;
 using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.CompilerServices;
@@ -27,7 +28,7 @@ internal enum RingEnqueueResult
 /// enqueue at <c>p</c>, <c>p + 1</c> once it holds the item at <c>p</c>, and <c>p + slots</c> once that item has been
 /// taken. A CAS on the tail claims a position for an enqueue, a CAS on the head claims one for a dequeue;
 /// the claimer then owns the slot until it stamps it.</para>
-/// <para>Capacity is exact: the slot array is the next power of two, but an enqueue is admitted only while
+/// <para>Capacity is exact: the slot array is the next power of two (at least 2), but an enqueue is admitted only while
 /// <c>tail - head &lt; capacity</c>.</para>
 /// <para>Closing sets <see cref="ClosedMark"/> in the tail with one atomic OR. Every enqueue CASes the tail, so an
 /// enqueue either claimed its position before the close (and its item will be dequeued) or fails: an item is
@@ -51,7 +52,8 @@ internal sealed class BoundedItemRing<T, TIndices>
         Debug.Assert(capacity > 0);
         _capacity = capacity;
         _indices = default; // head = tail = 0; both only move by CAS through the refs TIndices exposes
-        int length = (int)BitOperations.RoundUpToPowerOf2((uint)capacity);
+        // At least two slots: with one, "holds the item at p" and "free for p + 1" would both read p + 1.
+        int length = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(capacity, 2));
         _slots = new Slot[length];
         _mask = length - 1;
         for (int i = 0; i < length; i++)

@@ -71,6 +71,8 @@ internal sealed class LeakTracker
     /// <summary>
     /// The constructor's hook: a tracker for <paramref name="channel"/> if detection is on, else null. Small
     /// enough to inline, so that with detection off a channel pays one static read and nothing else.
+    /// Call it last in the constructor, once every field the counts read is set: a constructor that throws
+    /// (an invalid capacity) must not leave behind a tracker that reports a channel nobody ever had.
     /// </summary>
     internal static LeakTracker? TryCreate(ILeakTrackable channel) =>
         ChannelDiagnostics.LeakDetectionEnabled ? Create(channel) : null;

@@ -139,6 +139,13 @@ internal sealed class ParkingLot<T>
         }
 
         waiter.RegisterCancellation(cancellationToken);
+#if PLANTED_BUGS
+        if (PlantedBugSwitch.Is(PlantedBug.NoRecheckAfterParking))
+        {
+            // Planted bug (tests/Coyote): trust the look before parking; readiness that arrived meanwhile is missed.
+            return new ValueTask<bool>(waiter, token);
+        }
+#endif
         // Re-check after parking (see the class remarks): readiness that arrived before our CAS, and whose
         // maker checked our queue before our CAS, is seen here.
         if (_readiness.IsReady(kind))
@@ -177,6 +184,13 @@ internal sealed class ParkingLot<T>
     /// </summary>
     public void FailParked()
     {
+#if PLANTED_BUGS
+        if (PlantedBugSwitch.Is(PlantedBug.CompletionForgetsOneWaiter))
+        {
+            // Planted bug (tests/Coyote): the drain drops the oldest parked waiter unanswered; it never wakes.
+            Parked.TryDequeueAny(out _, out _);
+        }
+#endif
         while (Parked.TryDequeueAny(out Waiter<T> waiter, out short token))
         {
             if (waiter.TryClaim(token, WaiterStatus.Closed))

@@ -139,6 +139,19 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, IThread
     {
         Debug.Assert(outcome != WaiterStatus.Pending, "A claim decides an outcome.");
         long pending = Pack(token, WaiterStatus.Pending);
+#if PLANTED_BUGS
+        if (PlantedBugSwitch.Is(PlantedBug.CheckThenActClaim))
+        {
+            // Planted bug (tests/Coyote): look, then leap; a second claimer can read Pending in between.
+            if (Volatile.Read(ref _state) != pending)
+            {
+                return false;
+            }
+
+            Volatile.Write(ref _state, Pack(token, outcome));
+            return true;
+        }
+#endif
         // Claim: the CAS is a full fence, so the claimer sees Item as the owner wrote it before parking.
         return Interlocked.CompareExchange(ref _state, Pack(token, outcome), pending) == pending;
     }
@@ -179,6 +192,14 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, IThread
         // The registration is disposed (waiting for this callback) before the waiter is recycled, so the
         // token read here is the token of the use that registered.
         short token = Token;
+#if PLANTED_BUGS
+        if (PlantedBugSwitch.Is(PlantedBug.CancellationAlsoDelivers) && !IsPending(token))
+        {
+            // Planted bug (tests/Coyote): a cancellation that lost the claim publishes itself all the same.
+            PublishError(new OperationCanceledException(cancellationToken));
+            return;
+        }
+#endif
         if (TryClaim(token, WaiterStatus.Canceled))
         {
             IWaiterOwner? owner = _owner;
@@ -217,6 +238,18 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, IThread
         if (Token != token)
         {
             ThrowHelper.ThrowInvalidOperation_StaleToken();
+        }
+
+#if COYOTE
+        // Systematic testing (tests/Coyote): Coyote does not intercept SynchronizationContext.Current, so reading
+        // it would be uncontrolled concurrency; under Coyote its own scheduler runs every continuation anyway.
+        flags &= ~ValueTaskSourceOnCompletedFlags.UseSchedulingContext;
+#endif
+        Action<object?>? attached = Volatile.Read(ref _continuation);
+        if (attached is not null && !ReferenceEquals(attached, s_published))
+        {
+            // A second await: refuse it before touching anything the first awaiter's wake-up will read.
+            ThrowHelper.ThrowInvalidOperation_MultipleContinuations();
         }
 
         if ((flags & ValueTaskSourceOnCompletedFlags.FlowExecutionContext) != 0)
@@ -267,7 +300,12 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, IThread
                 // preferLocal: the woken operation runs next on this worker, cache-hot, much as Go's runtime
                 // puts a woken goroutine in the waking processor's runnext slot. The waiter is the work item,
                 // so this allocates nothing.
+#if COYOTE
+                // Systematic testing (tests/Coyote): Coyote controls tasks but not the thread pool's work items.
+                _ = Task.Run(((IThreadPoolWorkItem)this).Execute);
+#else
                 ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: true);
+#endif
             }
             else
             {

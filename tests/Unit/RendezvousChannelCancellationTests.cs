@@ -1,0 +1,121 @@
+using System;
+using System.Threading;
+using System.Threading.Tasks;
+using Xunit;
+
+namespace RendezvousChannel.Tests.Unit;
+
+/// <summary>Cancellation leaves the channel as if the operation had never come; misuse of a ValueTask throws.</summary>
+public class RendezvousChannelCancellationTests
+{
+    [Fact]
+    public async Task A_canceled_parked_write_is_never_delivered()
+    {
+        var channel = new RendezvousChannel<int>();
+        using var cts = new CancellationTokenSource();
+        ValueTask write = channel.Writer.WriteAsync(1, cts.Token);
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Eventually.Completes(write));
+
+        Assert.False(channel.Reader.TryRead(out _));
+        ValueTask<int> read = channel.Reader.ReadAsync();
+        Assert.False(read.IsCompleted, "The canceled writer's item must not reach a later reader.");
+        Assert.True(channel.Writer.TryWrite(2));
+        Assert.Equal(2, await read);
+    }
+
+    [Fact]
+    public async Task A_canceled_parked_read_takes_nothing()
+    {
+        var channel = new RendezvousChannel<int>();
+        using var cts = new CancellationTokenSource();
+        ValueTask<int> read = channel.Reader.ReadAsync(cts.Token);
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Eventually.Completes(read));
+        Assert.False(channel.Writer.TryWrite(1), "A canceled reader is no longer parked.");
+
+        ValueTask write = channel.Writer.WriteAsync(2);
+        Assert.True(channel.Reader.TryRead(out int item));
+        Assert.Equal(2, item);
+        await write;
+    }
+
+    [Fact]
+    public async Task Canceled_waiters_at_the_head_are_skipped_in_order()
+    {
+        var channel = new RendezvousChannel<int>();
+        using var cts = new CancellationTokenSource();
+        ValueTask<int> canceled1 = channel.Reader.ReadAsync(cts.Token);
+        ValueTask<int> canceled2 = channel.Reader.ReadAsync(cts.Token);
+        ValueTask<int> live = channel.Reader.ReadAsync();
+        await cts.CancelAsync();
+        Assert.True(channel.Writer.TryWrite(5));
+        Assert.Equal(5, await Eventually.Completes(live));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => canceled1.AsTask());
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => canceled2.AsTask());
+    }
+
+    [Fact]
+    public async Task An_already_canceled_token_fails_at_once_and_changes_nothing()
+    {
+        var channel = new RendezvousChannel<int>();
+        using var cts = new CancellationTokenSource();
+        await cts.CancelAsync();
+        ValueTask<int> parkedRead = channel.Reader.ReadAsync();
+
+        ValueTask write = channel.Writer.WriteAsync(1, cts.Token);
+        Assert.True(write.IsCanceled);
+        Assert.False(parkedRead.IsCompleted, "A canceled call must not hand its item to a parked reader.");
+        Assert.True(channel.Reader.ReadAsync(cts.Token).IsCanceled);
+        Assert.True(channel.Reader.WaitToReadAsync(cts.Token).IsCanceled);
+        Assert.True(channel.Writer.WaitToWriteAsync(cts.Token).IsCanceled);
+
+        Assert.True(channel.Writer.TryWrite(2));
+        Assert.Equal(2, await parkedRead);
+    }
+
+    [Fact]
+    public async Task Canceled_WaitTo_calls_end_canceled()
+    {
+        var channel = new RendezvousChannel<int>();
+        using var cts = new CancellationTokenSource();
+        ValueTask<bool> wait = channel.Reader.WaitToReadAsync(cts.Token);
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Eventually.Completes(wait));
+    }
+
+    [Fact]
+    public async Task Awaiting_a_ValueTask_twice_throws_InvalidOperationException()
+    {
+        var channel = new RendezvousChannel<int>();
+        ValueTask<int> read = channel.Reader.ReadAsync();
+        Task<int> first = read.AsTask();
+        Assert.Throws<InvalidOperationException>(() => { _ = read.AsTask(); });
+        Assert.True(channel.Writer.TryWrite(1));
+        Assert.Equal(1, await first);
+        Assert.Throws<InvalidOperationException>(() => read.GetAwaiter().GetResult());
+    }
+
+    [Fact]
+    public async Task GetResult_on_a_stale_ValueTask_throws_even_after_its_waiter_is_reused()
+    {
+        var channel = new RendezvousChannel<int>();
+        ValueTask write = channel.Writer.WriteAsync(1);
+        Assert.True(channel.Reader.TryRead(out _));
+        await write;
+        ValueTask reused = channel.Writer.WriteAsync(2); // likely the same pooled waiter, with a new token
+        Assert.Throws<InvalidOperationException>(() => write.GetAwaiter().GetResult());
+        Assert.True(channel.Reader.TryRead(out int second));
+        Assert.Equal(2, second);
+        await reused;
+    }
+
+    [Fact]
+    public void Reading_the_result_of_a_pending_operation_throws_InvalidOperationException()
+    {
+        var channel = new RendezvousChannel<int>();
+        ValueTask<int> read = channel.Reader.ReadAsync();
+        Assert.Throws<InvalidOperationException>(() => read.GetAwaiter().GetResult());
+        channel.Writer.Complete();
+    }
+}
