@@ -1,0 +1,35 @@
+using System;
+using RendezvousChannel.Benchmarks.Regression;
+using Xunit;
+
+namespace RendezvousChannel.Benchmarks.Tests;
+
+public class DiffOptionsTests
+{
+    [Fact]
+    public void Defaults_to_a_ten_percent_threshold_and_no_failure()
+    {
+        DiffOptions options = DiffOptions.Parse(["old", "new"]);
+
+        Assert.Equal(new DiffOptions("old", "new", 0.10, FailOnRegression: false), options);
+    }
+
+    [Theory]
+    [InlineData("25%")]
+    [InlineData("25")]
+    public void Reads_the_threshold_as_a_percentage(string threshold)
+    {
+        DiffOptions options = DiffOptions.Parse(["old", "--threshold", threshold, "new", "--fail-on-regression"]);
+
+        Assert.Equal(new DiffOptions("old", "new", 0.25, FailOnRegression: true), options);
+    }
+
+    [Theory]
+    [InlineData("only-one")]
+    [InlineData("a", "b", "c")]
+    [InlineData("a", "b", "--threshold")]
+    [InlineData("a", "b", "--threshold", "ten")]
+    [InlineData("a", "b", "--unknown")]
+    public void Rejects_arguments_that_do_not_fit_the_usage(params string[] args) =>
+        Assert.Throws<FormatException>(() => DiffOptions.Parse(args));
+}

@@ -1,0 +1,113 @@
+using System.Collections.Generic;
+using RendezvousChannel.Benchmarks.Model;
+using RendezvousChannel.Benchmarks.Regression;
+using Xunit;
+using static RendezvousChannel.Benchmarks.Tests.Measurements;
+
+namespace RendezvousChannel.Benchmarks.Tests;
+
+public class RatioComparerTests
+{
+    private const double Threshold = 0.10;
+
+    [Fact]
+    public void A_machine_twice_as_slow_for_everyone_is_no_change()
+    {
+        MeasuredBenchmark[] before = [Baseline(100), Ours(80)];
+        MeasuredBenchmark[] after = [Baseline(200), Ours(160)];
+
+        RatioChange change = Assert.Single(RatioComparer.Compare(before, after, Threshold));
+
+        Assert.Equal(ChangeVerdict.Same, change.Verdict);
+        Assert.Equal(0.8, change.RatioAfter!.Value, precision: 10);
+        Assert.False(change.IsRegression);
+    }
+
+    [Fact]
+    public void Ours_slowing_down_while_the_baseline_holds_is_a_regression()
+    {
+        IReadOnlyList<RatioChange> changes =
+            RatioComparer.Compare([Baseline(100), Ours(80)], [Baseline(100), Ours(100)], Threshold);
+
+        RatioChange change = Assert.Single(changes);
+        Assert.Equal(ChangeVerdict.Slower, change.Verdict);
+        Assert.Equal(0.25, change.Change!.Value, precision: 10);
+        Assert.True(change.IsRegression);
+    }
+
+    [Fact]
+    public void Changes_within_the_threshold_are_the_same_both_ways()
+    {
+        Assert.Equal(
+            ChangeVerdict.Same,
+            Assert.Single(RatioComparer.Compare([Baseline(100), Ours(80)], [Baseline(100), Ours(87)], Threshold)).Verdict);
+        Assert.Equal(
+            ChangeVerdict.Same,
+            Assert.Single(RatioComparer.Compare([Baseline(100), Ours(80)], [Baseline(100), Ours(74)], Threshold)).Verdict);
+    }
+
+    [Fact]
+    public void Ours_speeding_up_beyond_the_threshold_is_faster()
+    {
+        RatioChange change = Assert.Single(
+            RatioComparer.Compare([Baseline(100), Ours(80)], [Baseline(100), Ours(60)], Threshold));
+
+        Assert.Equal(ChangeVerdict.Faster, change.Verdict);
+        Assert.False(change.IsRegression);
+    }
+
+    [Fact]
+    public void A_new_allocation_per_operation_is_a_regression_even_at_the_same_speed()
+    {
+        RatioChange change = Assert.Single(RatioComparer.Compare(
+            [Baseline(100), Ours(80, bytes: 0)], [Baseline(100), Ours(80, bytes: 24)], Threshold));
+
+        Assert.Equal(ChangeVerdict.MoreAllocations, change.Verdict);
+        Assert.True(change.IsRegression);
+    }
+
+    [Fact]
+    public void Reference_rows_are_not_judged_and_groups_are_kept_apart_by_parameters()
+    {
+        MeasuredBenchmark[] before =
+        [
+            Baseline(100, "Capacity=1"), Ours(80, parameters: "Capacity=1"), Reference(50, "Capacity=1"),
+            Baseline(100, "Capacity=16"), Ours(80, parameters: "Capacity=16"),
+        ];
+        MeasuredBenchmark[] after =
+        [
+            Baseline(100, "Capacity=1"), Ours(80, parameters: "Capacity=1"), Reference(500, "Capacity=1"),
+            Baseline(50, "Capacity=16"), Ours(80, parameters: "Capacity=16"),
+        ];
+
+        IReadOnlyList<RatioChange> changes = RatioComparer.Compare(before, after, Threshold);
+
+        Assert.Collection(
+            changes,
+            same => Assert.Equal((ChangeVerdict.Same, "Capacity=1"), (same.Verdict, same.Parameters)),
+            slower => Assert.Equal((ChangeVerdict.Slower, "Capacity=16"), (slower.Verdict, slower.Parameters)));
+    }
+
+    [Fact]
+    public void Benchmarks_in_one_report_only_are_listed_but_never_regressions()
+    {
+        IReadOnlyList<RatioChange> changes = RatioComparer.Compare(
+            [Baseline(100, "Capacity=1"), Ours(80, parameters: "Capacity=1")],
+            [Baseline(100, "Capacity=16"), Ours(80, parameters: "Capacity=16")],
+            Threshold);
+
+        Assert.Collection(
+            changes,
+            gone => Assert.Equal(ChangeVerdict.OnlyInBaseline, gone.Verdict),
+            added => Assert.Equal(ChangeVerdict.OnlyInNew, added.Verdict));
+        Assert.DoesNotContain(changes, change => change.IsRegression);
+    }
+
+    [Fact]
+    public void A_group_whose_baseline_failed_has_no_ratio()
+    {
+        Assert.Equal(
+            ChangeVerdict.OnlyInBaseline,
+            Assert.Single(RatioComparer.Compare([Baseline(100), Ours(80)], [Ours(80)], Threshold)).Verdict);
+    }
+}

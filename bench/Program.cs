@@ -1,0 +1,44 @@
+using System;
+using System.Linq;
+using RendezvousChannel.Benchmarks.Regression;
+using RendezvousChannel.Benchmarks.Running;
+
+namespace RendezvousChannel.Benchmarks;
+
+/// <summary>Entry point: the first word picks the command; see bench/README.md.</summary>
+internal static class Program
+{
+    private const string Usage = """
+        Usage: dotnet run -c Release --project bench -- <command> [arguments]
+
+          compare [BenchmarkDotNet args]   short job (a few minutes), then a table of us vs the BCL
+          full    [BenchmarkDotNet args]   BenchmarkDotNet's default job (long; numbers worth publishing)
+          dry     [BenchmarkDotNet args]   every benchmark once (CI); exits 1 if any benchmark failed
+          diff <baseline.json|dir> <new.json|dir> [--threshold 10%] [--fail-on-regression]
+                                           compares the ours/baseline time ratios of two JSON exports
+          <BenchmarkDotNet args>           anything else goes to BenchmarkSwitcher as is (e.g. --list flat)
+
+        BenchmarkDotNet args, e.g.: --filter *RingOneToOne* | --anyCategories Ours | --list flat
+        """;
+
+    private static int Main(string[] args)
+    {
+        string[] rest = args.Skip(1).ToArray();
+        switch (args.FirstOrDefault())
+        {
+            case null or "help" or "-h" or "--help":
+                Console.WriteLine(Usage);
+                return args.Length == 0 ? 2 : 0;
+            case "compare":
+                return BenchmarkRun.Execute(RunMode.Compare, rest, Console.Out);
+            case "full":
+                return BenchmarkRun.Execute(RunMode.Full, rest, Console.Out);
+            case "dry":
+                return BenchmarkRun.Execute(RunMode.Dry, rest, Console.Out);
+            case "diff":
+                return DiffCommand.Execute(rest, Console.Out);
+            default:
+                return BenchmarkRun.Execute(RunMode.PassThrough, args, Console.Out);
+        }
+    }
+}

@@ -1,0 +1,19 @@
+namespace RendezvousChannel.Benchmarks.Regression;
+
+/// <summary>One of our benchmarks in two runs: its ratio to the baseline and its allocations, before and after.</summary>
+/// <param name="Benchmark">Class and method, e.g. <c>RingOneToOne.RingBufferChannel</c>.</param>
+/// <param name="Parameters">BenchmarkDotNet's parameter text, e.g. <c>Capacity=16</c>.</param>
+internal sealed record RatioChange(
+    string Benchmark,
+    string Parameters,
+    double? RatioBefore,
+    double? RatioAfter,
+    double? BytesBefore,
+    double? BytesAfter,
+    ChangeVerdict Verdict)
+{
+    /// <summary>Relative change of the ratio (0.25: a quarter slower relative to the BCL); null if either is missing.</summary>
+    public double? Change => RatioBefore is double before && RatioAfter is double after ? (after / before) - 1 : null;
+
+    public bool IsRegression => Verdict is ChangeVerdict.Slower or ChangeVerdict.MoreAllocations;
+}

@@ -1,0 +1,65 @@
+using System.Collections.Generic;
+using System.Linq;
+using RendezvousChannel.Benchmarks.Model;
+
+namespace RendezvousChannel.Benchmarks.Regression;
+
+/// <summary>
+/// The regression check's logic, as a pure function of two sets of measurements. It compares each of our
+/// benchmarks by its ratio to the BCL baseline measured in the same run, not by absolute time: a slower or busier
+/// machine slows both sides of a ratio alike, so the ratio moves only when our code's cost moves relative to
+/// the BCL's.
+/// </summary>
+internal static class RatioComparer
+{
+    /// <summary>Extra allocation (bytes per operation) tolerated beyond the threshold: amortized harness noise.</summary>
+    private const double AllocationSlackBytes = 1.0;
+
+    /// <param name="before">The baseline run (e.g. bench/baseline).</param>
+    /// <param name="after">The run under test.</param>
+    /// <param name="threshold">Relative change that counts, e.g. 0.10 for 10%.</param>
+    /// <returns>One change per benchmark of ours in either run: baseline order first, then new ones.</returns>
+    public static IReadOnlyList<RatioChange> Compare(
+        IEnumerable<MeasuredBenchmark> before, IEnumerable<MeasuredBenchmark> after, double threshold)
+    {
+        Dictionary<string, BaselinePair> beforePairs = OursByKey(before);
+        Dictionary<string, BaselinePair> afterPairs = OursByKey(after);
+        return beforePairs.Keys
+            .Concat(afterPairs.Keys.Where(key => !beforePairs.ContainsKey(key)))
+            .Select(key => Judge(beforePairs.GetValueOrDefault(key), afterPairs.GetValueOrDefault(key), threshold))
+            .ToList();
+    }
+
+    /// <summary>The verdict for one benchmark; either side may be missing.</summary>
+    public static RatioChange Judge(BaselinePair? before, BaselinePair? after, double threshold)
+    {
+        MeasuredBenchmark named = (after ?? before)!.Candidate;
+        ChangeVerdict verdict = (before, after) switch
+        {
+            (null, _) => ChangeVerdict.OnlyInNew,
+            (_, null) => ChangeVerdict.OnlyInBaseline,
+            _ when after.Ratio > before.Ratio * (1 + threshold) => ChangeVerdict.Slower,
+            _ when AllocatesMore(before.Candidate.BytesPerOperation, after.Candidate.BytesPerOperation, threshold) =>
+                ChangeVerdict.MoreAllocations,
+            // Symmetric in log space: "faster" needs the same factor as "slower", so noise is judged evenly.
+            _ when after.Ratio < before.Ratio / (1 + threshold) => ChangeVerdict.Faster,
+            _ => ChangeVerdict.Same,
+        };
+        return new RatioChange(
+            $"{named.ShortType}.{named.Method}",
+            named.Parameters,
+            before?.Ratio,
+            after?.Ratio,
+            before?.Candidate.BytesPerOperation,
+            after?.Candidate.BytesPerOperation,
+            verdict);
+    }
+
+    private static bool AllocatesMore(double? before, double? after, double threshold) =>
+        before is double b && after is double a && a > (b * (1 + threshold)) + AllocationSlackBytes;
+
+    private static Dictionary<string, BaselinePair> OursByKey(IEnumerable<MeasuredBenchmark> benchmarks) =>
+        BaselinePairing.Pair(benchmarks)
+            .Where(pair => pair.Candidate.Role == BenchmarkRole.Ours)
+            .ToDictionary(pair => pair.Candidate.Key);
+}

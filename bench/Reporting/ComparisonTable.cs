@@ -1,0 +1,51 @@
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using RendezvousChannel.Benchmarks.Model;
+
+namespace RendezvousChannel.Benchmarks.Reporting;
+
+/// <summary>
+/// The table a <c>compare</c> run ends with: per workload, our channel (and the reference rows) next to the
+/// BCL baseline of the same class, measured in the same run, with the time ratio.
+/// </summary>
+internal static class ComparisonTable
+{
+    public static void Write(IEnumerable<MeasuredBenchmark> benchmarks, TextWriter output)
+    {
+        IReadOnlyList<BaselinePair> pairs = BaselinePairing.Pair(benchmarks);
+        var table = new TextTable(
+            "Workload", "Params", "Channel", ">ns/op", ">B/op", ">Locks/op",
+            "Baseline", ">ns/op", ">B/op", ">Locks/op", ">Ratio");
+        foreach (BaselinePair pair in pairs)
+        {
+            MeasuredBenchmark candidate = pair.Candidate;
+            MeasuredBenchmark baseline = pair.Baseline;
+            table.AddRow(
+                candidate.ShortType,
+                candidate.Parameters,
+                candidate.Role == BenchmarkRole.Reference ? candidate.Method + " (ref)" : candidate.Method,
+                Figures.Nanoseconds(candidate.NanosecondsPerOperation),
+                Figures.Bytes(candidate.BytesPerOperation),
+                Figures.Contentions(candidate.LockContentionsPerOperation),
+                baseline.Method,
+                Figures.Nanoseconds(baseline.NanosecondsPerOperation),
+                Figures.Bytes(baseline.BytesPerOperation),
+                Figures.Contentions(baseline.LockContentionsPerOperation),
+                Figures.Ratio(pair.Ratio));
+        }
+
+        output.WriteLine("Ratio = channel time / baseline time in the same run (< 1: faster than the baseline).");
+        output.WriteLine("(ref) rows are other BCL channels shown for context. Locks/op: Monitor lock contentions per operation.");
+        table.Write(output);
+
+        // Our channels are lock-free: any Monitor contention while they run comes from somewhere it should not.
+        foreach (MeasuredBenchmark ours in pairs.Select(p => p.Candidate)
+                     .Where(b => b.Role == BenchmarkRole.Ours && b.LockContentionsPerOperation > 0))
+        {
+            output.WriteLine(
+                $"WARNING: {ours.ShortType}.{ours.Method} {ours.Parameters} saw lock contentions " +
+                $"({Figures.Contentions(ours.LockContentionsPerOperation)}/op); our channels should show 0.");
+        }
+    }
+}
