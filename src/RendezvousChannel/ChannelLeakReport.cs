@@ -11,7 +11,7 @@ namespace RendezvousChannel;
 /// were still blocked on it (operations that can never finish, and whose awaiting methods were collected
 /// with the channel without running the rest of their code).
 /// </summary>
-[DebuggerDisplay("{ChannelType.Name,nq}: BlockedReaders = {BlockedReaders}, BlockedWriters = {BlockedWriters}")]
+[DebuggerDisplay("{DebuggerDisplay,nq}")]
 public sealed class ChannelLeakReport
 {
     internal ChannelLeakReport(Type channelType, string creationStackTrace, int blockedReaders, int blockedWriters)
@@ -63,6 +63,9 @@ public sealed class ChannelLeakReport
             .Append(CreationStackTrace.Length == 0 ? "   at (unknown)" : CreationStackTrace.TrimEnd());
         return text.ToString();
     }
+
+    private string DebuggerDisplay =>
+        $"{FormatTypeName(ChannelType)}: BlockedReaders = {BlockedReaders}, BlockedWriters = {BlockedWriters}";
 
     private static StringBuilder AppendCount(StringBuilder text, int count, string one, string many) =>
         text.Append(count.ToString(CultureInfo.InvariantCulture)).Append(' ').Append(count == 1 ? one : many);

@@ -197,6 +197,7 @@ internal sealed class BoundedItemRing<T, TIndices>
     /// <summary>Reads the oldest item without dequeuing it.</summary>
     public bool TryPeek(out T item)
     {
+        SpinWait spinner = default;
         while (true)
         {
             long head = Volatile.Read(ref _indices.Head);
@@ -209,7 +210,8 @@ internal sealed class BoundedItemRing<T, TIndices>
                     return false;
                 }
 
-                Thread.SpinWait(1);
+                // An enqueuer claimed the head position and is about to stamp it.
+                spinner.SpinOnce(sleep1Threshold: -1);
                 continue;
             }
 
