@@ -153,7 +153,7 @@ public sealed class RendezvousChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
                 {
                     if (channel._completion.IsDone)
                     {
-                        return ValueTask.FromException<T>(channel._completion.CreateClosedException());
+                        return channel._completion.ClosedResult<T>();
                     }
 
                     waiter = channel._lot.Rent(WaiterKind.Reader, out token);
@@ -165,7 +165,7 @@ public sealed class RendezvousChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
                         return new ValueTask<T>(waiter, token);
                     case EnqueueResult.Closed:
                         waiter.Recycle();
-                        return ValueTask.FromException<T>(channel._completion.CreateClosedException());
+                        return channel._completion.ClosedResult<T>();
                     default:
                         // Writers parked between our look and our CAS: go and meet them.
                         continue;

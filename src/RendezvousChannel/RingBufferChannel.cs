@@ -43,6 +43,9 @@ namespace RendezvousChannel;
 [DebuggerTypeProxy(typeof(RingBufferChannel<>.DebugView))]
 public sealed class RingBufferChannel<T> : Channel<T>, IReadiness, ILeakTrackable
 {
+    /// <summary>The largest capacity: its ring, the next power of two, must still be an array.</summary>
+    private const int MaxCapacity = 1 << 30;
+
     /// <summary>The accepted items, in order. Closed (no more enqueues) as the first step of completion.</summary>
     private readonly BoundedItemRing<T, PaddedIndices128> _ring;
 
@@ -56,10 +59,10 @@ public sealed class RingBufferChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
 
     /// <summary>Creates an open channel that holds at most <paramref name="capacity"/> items.</summary>
     /// <param name="capacity">The exact number of items the channel can hold; at least 1.</param>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="capacity"/> is less than 1.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="capacity"/> is less than 1 or more than 2^30.</exception>
     public RingBufferChannel(int capacity)
     {
-        if (capacity < 1)
+        if (capacity < 1 || capacity > MaxCapacity)
         {
             ThrowCapacityOutOfRange(capacity);
         }
@@ -302,7 +305,9 @@ public sealed class RingBufferChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
         throw new ArgumentOutOfRangeException(
             nameof(capacity),
             capacity,
-            "The capacity must be at least 1. For capacity 0, an unbuffered channel where every write waits for a reader, use RendezvousChannel<T>.");
+            capacity < 1
+                ? "The capacity must be at least 1. For capacity 0, an unbuffered channel where every write waits for a reader, use RendezvousChannel<T>."
+                : $"The capacity must be at most {MaxCapacity}: the ring's slot array is the next power of two.");
 
     private string DebuggerDisplay =>
         $"{(_completion.IsDone ? "Completed" : "Open")}, Count = {_ring.Count}/{_ring.Capacity}, BlockedReaders = {_lot.BlockedReaders}, BlockedWriters = {_lot.BlockedWriters}";
@@ -371,7 +376,7 @@ public sealed class RingBufferChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
                 if (channel._ring.IsClosedAndEmpty)
                 {
                     waiter?.Recycle();
-                    return ValueTask.FromException<T>(channel._completion.CreateClosedException());
+                    return channel._completion.ClosedResult<T>();
                 }
 
                 waiter ??= channel._lot.Rent(WaiterKind.Reader, out token);

@@ -68,6 +68,19 @@ internal sealed class ChannelCompletion
         null => new ChannelClosedException(),
     };
 
+    /// <summary>
+    /// A read refused because the channel is completed and drained. As in System.Threading.Channels, it is
+    /// canceled if the completion error is an <see cref="OperationCanceledException"/>, else faulted (a refused
+    /// write is always faulted: <see cref="CreateClosedException"/>).
+    /// </summary>
+    public ValueTask<T> ClosedResult<T>() => Error is OperationCanceledException canceled
+        ? ValueTask.FromCanceled<T>(CanceledToken(canceled))
+        : ValueTask.FromException<T>(CreateClosedException());
+
+    /// <summary>A token that is canceled: the exception's own if it is, else a fresh canceled one.</summary>
+    private static CancellationToken CanceledToken(OperationCanceledException canceled) =>
+        canceled.CancellationToken.IsCancellationRequested ? canceled.CancellationToken : new CancellationToken(canceled: true);
+
     /// <summary>What WaitToReadAsync/WaitToWriteAsync return once nothing more can happen.</summary>
     public ValueTask<bool> WaitResultWhenDone() =>
         Error is Exception error ? ValueTask.FromException<bool>(error) : new ValueTask<bool>(false);

@@ -223,11 +223,14 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, IThread
             return ValueTaskSourceStatus.Pending;
         }
 
-        return (WaiterStatus)(state & StatusMask) switch
+        // The outcome is what was published, whoever claimed it: a claimer may end a waiter with an error (a
+        // write claimed for a ring that turned out to be closed). As in System.Threading.Channels, an
+        // OperationCanceledException (a canceled operation, or a completion with one) reads as Canceled.
+        return _error switch
         {
-            WaiterStatus.Matched => ValueTaskSourceStatus.Succeeded,
-            WaiterStatus.Canceled => ValueTaskSourceStatus.Canceled,
-            _ => _error is null ? ValueTaskSourceStatus.Succeeded : ValueTaskSourceStatus.Faulted,
+            null => ValueTaskSourceStatus.Succeeded,
+            OperationCanceledException => ValueTaskSourceStatus.Canceled,
+            _ => ValueTaskSourceStatus.Faulted,
         };
     }
 
