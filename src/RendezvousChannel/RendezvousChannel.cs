@@ -77,6 +77,9 @@ public sealed class RendezvousChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
     bool IReadiness.IsReady(WaiterKind kind) =>
         _lot.Parked.HasParked(kind == WaiterKind.Reader ? WaiterKind.Writer : WaiterKind.Reader);
 
+    /// <summary>An unbuffered channel holds nothing, so it is drained as soon as it is completed.</summary>
+    bool IReadiness.IsDrained => _completion.IsDone;
+
     /// <summary>
     /// Parks a read or write. A parked operation is what the other side's WaitTo callers wait for, so
     /// they are woken after our parking CAS (see <see cref="ParkingLot{T}"/> for why that is enough).

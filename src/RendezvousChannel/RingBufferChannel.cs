@@ -85,6 +85,9 @@ public sealed class RingBufferChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
     bool IReadiness.IsReady(WaiterKind kind) =>
         kind == WaiterKind.Reader ? !_ring.IsEmpty : _ring.HasRoom && !_lot.Parked.HasParked(WaiterKind.Writer);
 
+    /// <summary>Drained once the ring is closed (the first step of completion) and empty.</summary>
+    bool IReadiness.IsDrained => _ring.IsClosedAndEmpty;
+
     /// <summary>After an item entered the ring: serve parked readers, or wake WaitToRead callers.</summary>
     private void OnItemAdded()
     {
@@ -115,6 +118,15 @@ public sealed class RingBufferChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
         if (_completion.IsDone && _ring.IsClosedAndEmpty)
         {
             OnDrained();
+        }
+    }
+
+    /// <summary>Before an operation of its own: let parked operations go first (FIFO), if there are any.</summary>
+    private void ServeParkedFirst()
+    {
+        if (!_lot.Parked.IsEmpty)
+        {
+            Balance();
         }
     }
 
@@ -333,12 +345,7 @@ public sealed class RingBufferChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
         public override bool TryRead(out T item)
         {
             RingBufferChannel<T> channel = _channel;
-            if (!channel._lot.Parked.IsEmpty)
-            {
-                // Older parked readers go first.
-                channel.Balance();
-            }
-
+            channel.ServeParkedFirst();
             if (channel._ring.TryDequeue(out item))
             {
                 channel.OnItemRemoved();
@@ -360,12 +367,7 @@ public sealed class RingBufferChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
             short token = 0;
             while (true)
             {
-                if (!channel._lot.Parked.IsEmpty)
-                {
-                    // Older parked readers go first; parked writers' items are moved in.
-                    channel.Balance();
-                }
-
+                channel.ServeParkedFirst();
                 if (channel._ring.TryDequeue(out T item))
                 {
                     waiter?.Recycle();
@@ -443,11 +445,7 @@ public sealed class RingBufferChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
             short token = 0;
             while (true)
             {
-                if (!channel._lot.Parked.IsEmpty)
-                {
-                    channel.Balance();
-                }
-
+                channel.ServeParkedFirst();
                 if (!channel._lot.Parked.HasParked(WaiterKind.Writer))
                 {
                     switch (channel._ring.TryEnqueue(item))

@@ -51,8 +51,8 @@ public class RingBufferChannelCancellationTests
         Assert.Equal(2, channel.Reader.Count);
 
         // Nothing was taken, nothing was added, nothing is parked.
-        Assert.Equal(0, await channel.Reader.ReadAsync());
-        Assert.Equal(1, await channel.Reader.ReadAsync());
+        Assert.Equal(0, await channel.Reader.ReadAsync().WithTimeout());
+        Assert.Equal(1, await channel.Reader.ReadAsync().WithTimeout());
         Assert.False(channel.Reader.TryRead(out _));
         Assert.True(channel.Writer.TryWrite(3));
         Assert.True(channel.Reader.TryRead(out int item));
@@ -232,6 +232,7 @@ public class RingBufferChannelCancellationTests
             ValueTask<int> read = channel.Reader.ReadAsync(cts.Token);
             Assert.False(read.IsCompleted);
             Assert.True(channel.Writer.TryWrite(i));
+            Assert.True(read.IsCompleted, "a parked read is served synchronously by the write");
             Assert.Equal(i, await read);
 
             Assert.True(channel.Writer.TryWrite(-i));
@@ -239,6 +240,7 @@ public class RingBufferChannelCancellationTests
             Assert.False(write.IsCompleted);
             Assert.True(channel.Reader.TryRead(out int item));
             Assert.Equal(-i, item);
+            Assert.True(write.IsCompleted, "a parked write is let in synchronously by the read");
             await write;
             Assert.True(channel.Reader.TryRead(out item));
             Assert.Equal(i, item);

@@ -43,34 +43,34 @@ public class RingBufferChannelCompletionTests
         channel.Writer.Complete();
 
         Assert.False(channel.Writer.TryWrite(100));
-        ChannelClosedException writeError = await Assert.ThrowsAsync<ChannelClosedException>(() => channel.Writer.WriteAsync(101).AsTask());
+        ChannelClosedException writeError = await Assert.ThrowsAsync<ChannelClosedException>(() => channel.Writer.WriteAsync(101).WithTimeout());
         Assert.Null(writeError.InnerException);
-        Assert.False(await channel.Writer.WaitToWriteAsync());
+        Assert.False(await channel.Writer.WaitToWriteAsync().WithTimeout());
 
         Assert.Equal(3, channel.Reader.Count);
-        Assert.True(await channel.Reader.WaitToReadAsync());
+        Assert.True(await channel.Reader.WaitToReadAsync().WithTimeout());
         Assert.True(channel.Reader.TryPeek(out int head));
         Assert.Equal(0, head);
 
-        Assert.Equal(0, await channel.Reader.ReadAsync());
+        Assert.Equal(0, await channel.Reader.ReadAsync().WithTimeout());
         Assert.True(channel.Reader.TryRead(out int second));
         Assert.Equal(1, second);
         // One item left: not completed yet.
         Assert.False(channel.Reader.Completion.IsCompleted);
-        Assert.True(await channel.Reader.WaitToReadAsync());
+        Assert.True(await channel.Reader.WaitToReadAsync().WithTimeout());
 
-        Assert.Equal(2, await channel.Reader.ReadAsync());
+        Assert.Equal(2, await channel.Reader.ReadAsync().WithTimeout());
         // Drained: Completion completes with the last read.
         Assert.True(channel.Reader.Completion.IsCompletedSuccessfully);
-        await channel.Reader.Completion;
+        await channel.Reader.Completion.WithTimeout();
 
         Assert.False(channel.Reader.TryRead(out _));
         Assert.False(channel.Reader.TryPeek(out _));
         Assert.Equal(0, channel.Reader.Count);
-        Assert.False(await channel.Reader.WaitToReadAsync());
-        ChannelClosedException readError = await Assert.ThrowsAsync<ChannelClosedException>(() => channel.Reader.ReadAsync().AsTask());
+        Assert.False(await channel.Reader.WaitToReadAsync().WithTimeout());
+        ChannelClosedException readError = await Assert.ThrowsAsync<ChannelClosedException>(() => channel.Reader.ReadAsync().WithTimeout());
         Assert.Null(readError.InnerException);
-        Assert.False(await channel.Writer.WaitToWriteAsync());
+        Assert.False(await channel.Writer.WaitToWriteAsync().WithTimeout());
     }
 
     [Theory]
@@ -81,8 +81,8 @@ public class RingBufferChannelCompletionTests
         Assert.False(channel.Reader.Completion.IsCompleted);
         Assert.True(channel.Writer.TryComplete());
         Assert.True(channel.Reader.Completion.IsCompletedSuccessfully);
-        Assert.False(await channel.Reader.WaitToReadAsync());
-        await Assert.ThrowsAsync<ChannelClosedException>(() => channel.Reader.ReadAsync().AsTask());
+        Assert.False(await channel.Reader.WaitToReadAsync().WithTimeout());
+        await Assert.ThrowsAsync<ChannelClosedException>(() => channel.Reader.ReadAsync().WithTimeout());
     }
 
     [Theory]
@@ -96,13 +96,13 @@ public class RingBufferChannelCompletionTests
 
         // Writes: ChannelClosedException wrapping the error; WaitToWriteAsync: the error itself.
         Assert.False(channel.Writer.TryWrite(9));
-        ChannelClosedException writeError = await Assert.ThrowsAsync<ChannelClosedException>(() => channel.Writer.WriteAsync(9).AsTask());
+        ChannelClosedException writeError = await Assert.ThrowsAsync<ChannelClosedException>(() => channel.Writer.WriteAsync(9).WithTimeout());
         Assert.Same(error, writeError.InnerException);
-        Assert.Same(error, await Assert.ThrowsAsync<CompletionError>(() => channel.Writer.WaitToWriteAsync().AsTask()));
+        Assert.Same(error, await Assert.ThrowsAsync<CompletionError>(() => channel.Writer.WaitToWriteAsync().WithTimeout()));
 
         // While items remain they are still read, and WaitToReadAsync says so.
-        Assert.True(await channel.Reader.WaitToReadAsync());
-        Assert.Equal(0, await channel.Reader.ReadAsync());
+        Assert.True(await channel.Reader.WaitToReadAsync().WithTimeout());
+        Assert.Equal(0, await channel.Reader.ReadAsync().WithTimeout());
         Assert.False(channel.Reader.Completion.IsCompleted);
         Assert.True(channel.Reader.TryRead(out int last));
         Assert.Equal(1, last);
@@ -110,10 +110,10 @@ public class RingBufferChannelCompletionTests
         // Drained: Completion faults with the error; reads throw ChannelClosedException(inner: the error);
         // WaitToReadAsync throws the error itself (as System.Threading.Channels does).
         Assert.True(channel.Reader.Completion.IsFaulted);
-        Assert.Same(error, await Assert.ThrowsAsync<CompletionError>(() => channel.Reader.Completion));
-        ChannelClosedException readError = await Assert.ThrowsAsync<ChannelClosedException>(() => channel.Reader.ReadAsync().AsTask());
+        Assert.Same(error, await Assert.ThrowsAsync<CompletionError>(() => channel.Reader.Completion.WithTimeout()));
+        ChannelClosedException readError = await Assert.ThrowsAsync<ChannelClosedException>(() => channel.Reader.ReadAsync().WithTimeout());
         Assert.Same(error, readError.InnerException);
-        Assert.Same(error, await Assert.ThrowsAsync<CompletionError>(() => channel.Reader.WaitToReadAsync().AsTask()));
+        Assert.Same(error, await Assert.ThrowsAsync<CompletionError>(() => channel.Reader.WaitToReadAsync().WithTimeout()));
         Assert.False(channel.Reader.TryRead(out _));
     }
 
@@ -161,9 +161,9 @@ public class RingBufferChannelCompletionTests
         Assert.True(channel.Reader.Completion.IsCanceled);
         // Reads and writes fail with a cancellation carrying the error's token (the BCL makes a canceled task for
         // it, we rethrow the error itself: both are OperationCanceledExceptions for the same token).
-        OperationCanceledException readError = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => channel.Reader.ReadAsync().AsTask());
+        OperationCanceledException readError = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => channel.Reader.ReadAsync().WithTimeout());
         Assert.Equal(cts.Token, readError.CancellationToken);
-        OperationCanceledException writeError = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => channel.Writer.WriteAsync(1).AsTask());
+        OperationCanceledException writeError = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => channel.Writer.WriteAsync(1).WithTimeout());
         Assert.Equal(cts.Token, writeError.CancellationToken);
         Assert.False(channel.Writer.TryWrite(1));
     }
@@ -214,8 +214,8 @@ public class RingBufferChannelCompletionTests
         Assert.Throws<ChannelClosedException>(() => channel.Writer.Complete(new CompletionError("another")));
 
         // Still the first error.
-        Assert.Same(error, await Assert.ThrowsAsync<CompletionError>(() => channel.Reader.Completion));
-        ChannelClosedException readError = await Assert.ThrowsAsync<ChannelClosedException>(() => channel.Reader.ReadAsync().AsTask());
+        Assert.Same(error, await Assert.ThrowsAsync<CompletionError>(() => channel.Reader.Completion.WithTimeout()));
+        ChannelClosedException readError = await Assert.ThrowsAsync<ChannelClosedException>(() => channel.Reader.ReadAsync().WithTimeout());
         Assert.Same(error, readError.InnerException);
     }
 
@@ -243,11 +243,11 @@ public class RingBufferChannelCompletionTests
         // Only the accepted items come out.
         Assert.False(channel.Reader.Completion.IsCompleted);
         Assert.Equal(2, channel.Reader.Count);
-        Assert.Equal(0, await channel.Reader.ReadAsync());
-        Assert.Equal(1, await channel.Reader.ReadAsync());
+        Assert.Equal(0, await channel.Reader.ReadAsync().WithTimeout());
+        Assert.Equal(1, await channel.Reader.ReadAsync().WithTimeout());
         Assert.True(channel.Reader.Completion.IsCompletedSuccessfully);
         Assert.False(channel.Reader.TryRead(out _));
-        await Assert.ThrowsAsync<ChannelClosedException>(() => channel.Reader.ReadAsync().AsTask());
+        await Assert.ThrowsAsync<ChannelClosedException>(() => channel.Reader.ReadAsync().WithTimeout());
     }
 
     [Theory]
@@ -264,8 +264,8 @@ public class RingBufferChannelCompletionTests
         ChannelClosedException ex = await Assert.ThrowsAsync<ChannelClosedException>(() => parked.WithTimeout("parked write"));
         Assert.Same(error, ex.InnerException);
         Assert.Same(error, await Assert.ThrowsAsync<CompletionError>(() => waitToWrite.WithTimeout("WaitToWriteAsync")));
-        Assert.Equal(0, await channel.Reader.ReadAsync());
-        Assert.Same(error, await Assert.ThrowsAsync<CompletionError>(() => channel.Reader.Completion));
+        Assert.Equal(0, await channel.Reader.ReadAsync().WithTimeout());
+        Assert.Same(error, await Assert.ThrowsAsync<CompletionError>(() => channel.Reader.Completion.WithTimeout()));
     }
 
     [Theory]
@@ -315,7 +315,7 @@ public class RingBufferChannelCompletionTests
         channel.Writer.Complete();
         Assert.False(await wait.WithTimeout("WaitToWriteAsync"));
         // The accepted item is still there.
-        Assert.True(await channel.Reader.WaitToReadAsync());
+        Assert.True(await channel.Reader.WaitToReadAsync().WithTimeout());
         Assert.True(channel.Reader.TryRead(out int item));
         Assert.Equal(0, item);
         Assert.True(channel.Reader.Completion.IsCompleted);
@@ -344,7 +344,7 @@ public class RingBufferChannelCompletionTests
         while (expected < next)
         {
             Assert.False(channel.Reader.Completion.IsCompleted, $"{next - expected} items were still in the channel");
-            Assert.Equal(expected++, await channel.Reader.ReadAsync());
+            Assert.Equal(expected++, await channel.Reader.ReadAsync().WithTimeout());
         }
 
         Assert.True(channel.Reader.Completion.IsCompletedSuccessfully);

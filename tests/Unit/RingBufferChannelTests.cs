@@ -258,8 +258,8 @@ public class RingBufferChannelTests
         // The parked item moved into the ring: the channel is full again.
         Assert.Equal(2, channel.Reader.Count);
         Assert.False(channel.Writer.TryWrite(99));
-        Assert.Equal(1, await channel.Reader.ReadAsync());
-        Assert.Equal(2, await channel.Reader.ReadAsync());
+        Assert.Equal(1, await channel.Reader.ReadAsync().WithTimeout());
+        Assert.Equal(2, await channel.Reader.ReadAsync().WithTimeout());
     }
 
     [Fact]
@@ -452,11 +452,11 @@ public class RingBufferChannelTests
                 default:
                     if (model.Count > 0)
                     {
-                        Assert.Equal(model.Dequeue(), await channel.Reader.ReadAsync());
+                        Assert.Equal(model.Dequeue(), await channel.Reader.ReadAsync().WithTimeout());
                     }
                     else if (model.Count < Capacity)
                     {
-                        await channel.Writer.WriteAsync(next);
+                        await channel.Writer.WriteAsync(next).WithTimeout();
                         model.Enqueue(next++);
                     }
 
@@ -525,8 +525,8 @@ public class RingBufferChannelTests
         Assert.True(channel.Reader.TryRead(out string? item));
         Assert.Null(item);
         await parkedWrite.WithTimeout("parked null write");
-        Assert.Equal("a", await channel.Reader.ReadAsync());
-        Assert.Null(await channel.Reader.ReadAsync());
+        Assert.Equal("a", await channel.Reader.ReadAsync().WithTimeout());
+        Assert.Null(await channel.Reader.ReadAsync().WithTimeout());
 
         // Parked reader handed a null item.
         ValueTask<string?> parkedRead = channel.Reader.ReadAsync();
@@ -628,7 +628,7 @@ public class RingBufferChannelTests
         ValueTask<int> read = channel.Reader.ReadAsync();
         Assert.False(read.IsCompleted);
         Assert.True(channel.Writer.TryWrite(1));
-        Assert.Equal(1, await read);
+        Assert.Equal(1, await read.WithTimeout());
 
         Assert.Throws<InvalidOperationException>(() => { _ = read.AsTask(); });
         Assert.Throws<InvalidOperationException>(() => read.IsCompleted);
@@ -643,7 +643,7 @@ public class RingBufferChannelTests
         ValueTask write = channel.Writer.WriteAsync(1);
         Assert.False(write.IsCompleted);
         Assert.True(channel.Reader.TryRead(out _));
-        await write;
+        await write.WithTimeout();
 
         Assert.Throws<InvalidOperationException>(() => { _ = write.AsTask(); });
         Assert.Throws<InvalidOperationException>(() => write.IsCompleted);
@@ -657,7 +657,7 @@ public class RingBufferChannelTests
         ValueTask<bool> wait = channel.Reader.WaitToReadAsync();
         Assert.False(wait.IsCompleted);
         Assert.True(channel.Writer.TryWrite(1));
-        Assert.True(await wait);
+        Assert.True(await wait.WithTimeout());
 
         Assert.Throws<InvalidOperationException>(() => { _ = wait.AsTask(); });
         Assert.Throws<InvalidOperationException>(() => wait.Result);
@@ -678,7 +678,7 @@ public class RingBufferChannelTests
         var channel = new RingBufferChannel<int>(1);
         ValueTask<int> stale = channel.Reader.ReadAsync();
         Assert.True(channel.Writer.TryWrite(1));
-        Assert.Equal(1, await stale);
+        Assert.Equal(1, await stale.WithTimeout());
 
         // The waiter behind `stale` is pooled and may now serve this read; the stale ValueTask must not alias it.
         ValueTask<int> fresh = channel.Reader.ReadAsync();

@@ -123,7 +123,9 @@ internal sealed class ParkingLot<T>
             return new ValueTask<bool>(true);
         }
 
-        if (_completion.IsDone)
+        // A reader may hear "no more" only once the channel is drained: between the last accepted write and
+        // the completion, "done" is already true while the item still waits to be read.
+        if (kind == WaiterKind.Writer ? _completion.IsDone : _readiness.IsDrained)
         {
             return _completion.WaitResultWhenDone();
         }

@@ -118,6 +118,7 @@ internal sealed class WaiterQueue<T> : IWaiterOwner
             // open and not frozen, so "no partner is parked" and "I am parked" become true at the same instant.
             if (Interlocked.CompareExchange(ref ring.State, claimed, state) == state)
             {
+                AssertValid(ring, claimed);
                 uint position = GetHead(state) + (uint)count;
                 ring.Write(position, waiter, token);
                 return EnqueueResult.Enqueued;
@@ -329,6 +330,14 @@ internal sealed class WaiterQueue<T> : IWaiterOwner
         // Install the copy; if another helper installed its own copy first, ours is dropped unseen.
         Ring witnessed = Interlocked.CompareExchange(ref _ring, grown, frozen);
         return witnessed == frozen ? grown : witnessed;
+    }
+
+    /// <summary>The state word's invariants: never more entries than slots, and a frozen ring is never changed.</summary>
+    [Conditional("DEBUG")]
+    private static void AssertValid(Ring ring, long state)
+    {
+        Debug.Assert(GetCount(state) <= ring.Capacity, "A ring never holds more entries than it has slots.");
+        Debug.Assert((state & FrozenBit) == 0, "No position is claimed in a frozen ring.");
     }
 
     private static uint GetHead(long state) => (uint)state;
