@@ -168,16 +168,15 @@ public class RingBufferChannelCompletionTests
         Assert.False(channel.Writer.TryWrite(1));
     }
 
-    // Fails on RingBufferChannel<T>, passes on the BCL (a minor compatibility divergence): after Complete(error) with an
-    // OperationCanceledException, the BCL completes its *parked* ReadAsync / WriteAsync / WaitToReadAsync as *canceled*
-    // (its AsyncOperation reports Canceled for an OCE), and a later ReadAsync returns a canceled ValueTask
-    // (Task.FromCanceled). Ours are all *faulted* with the OCE (Waiter.GetStatus: Faulted whenever an error is set;
-    // ReadAsync: ValueTask.FromException). Awaiting throws an OperationCanceledException either way, so only code that
-    // inspects the status (IsCanceled, AsTask().Status, ContinueWith(OnlyOnCanceled)) sees the difference. (A later
-    // WriteAsync / WaitToReadAsync / WaitToWriteAsync is faulted in both, so those are not asserted.)
+    // Regression (fixed in 9f3be31): after Complete(error) with an OperationCanceledException, the BCL completes its
+    // parked ReadAsync / WriteAsync / WaitToReadAsync as *canceled* (its AsyncOperation reports Canceled for an OCE),
+    // and a later ReadAsync returns a canceled ValueTask (Task.FromCanceled); ours used to fault them all with the
+    // OCE. Awaiting throws an OperationCanceledException either way; only code that inspects the status (IsCanceled,
+    // AsTask().Status, ContinueWith(OnlyOnCanceled)) sees it. (A later WriteAsync / WaitToReadAsync / WaitToWriteAsync
+    // is faulted in the BCL too, so those are not asserted.)
     [Theory]
     [MemberData(nameof(Implementations), MemberType = typeof(RingBufferTestSupport))]
-    public async Task Bug_operations_failed_by_a_cancellation_completion_are_canceled_like_the_BCL(string implementation)
+    public async Task Operations_failed_by_a_cancellation_completion_are_canceled_like_the_BCL(string implementation)
     {
         Channel<int> empty = Create<int>(implementation, 1);
         Task<int> parkedRead = empty.Reader.ReadAsync().AsTask();

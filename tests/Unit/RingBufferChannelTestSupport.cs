@@ -11,6 +11,13 @@ internal static class RingBufferTestSupport
     /// <summary>Generous bound that turns a hang into a failure; never used to synchronize.</summary>
     public static readonly TimeSpan HangTimeout = TimeSpan.FromSeconds(20);
 
+    /// <summary>
+    /// Wall-clock bound on the extra rounds of a rounds-based stress test: each runs a minimum number of rounds,
+    /// then more until this much time has passed or its maximum is reached, so that a heavily loaded machine
+    /// shortens the run instead of stretching it. Every round that runs is checked in full.
+    /// </summary>
+    public static readonly TimeSpan RoundsBudget = TimeSpan.FromSeconds(3);
+
     /// <summary>Which implementation a contract test runs against: ours, or the BCL's bounded channel as the reference.</summary>
     public static TheoryData<string> Implementations => new() { Ring, Bcl };
 
@@ -62,4 +69,14 @@ internal static class RingBufferTestSupport
             Assert.True(writer.TryWrite(first + i), $"TryWrite #{i} should have been accepted");
         }
     }
+}
+
+/// <summary>
+/// The CPU-heavy RingBufferChannel&lt;T&gt; stress and race tests: one collection, so that they run one after
+/// another (each wants both processors) while other collections still run in parallel with them.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class RingBufferStressCollection
+{
+    public const string Name = "RingBuffer stress";
 }

@@ -122,13 +122,15 @@ public class RingBufferChannelTests
     [Theory]
     [InlineData((1 << 30) + 1)]
     [InlineData(int.MaxValue)]
-    public void Bug_capacity_above_2_to_the_30_must_throw_ArgumentOutOfRange_not_OverflowException(int capacity)
+    public void Capacity_above_2_to_the_30_throws_ArgumentOutOfRange_not_OverflowException(int capacity)
     {
-        // The ring's slot array is the next power of two; above 2^30 that no longer fits an int. The documented
-        // exception for a bad capacity is ArgumentOutOfRangeException (the BCL's bounded channel accepts these).
+        // Regression (fixed in 9f3be31): the ring's slot array is the next power of two, which above 2^30 no longer
+        // fits an int, and the constructor used to fail with an OverflowException. The documented exception for a bad
+        // capacity is ArgumentOutOfRangeException (the BCL's bounded channel accepts these capacities).
         Exception? ex = Record.Exception(() => new RingBufferChannel<byte>(capacity));
         Assert.NotNull(ex);
-        Assert.IsType<ArgumentOutOfRangeException>(ex);
+        ArgumentOutOfRangeException outOfRange = Assert.IsType<ArgumentOutOfRangeException>(ex);
+        Assert.Equal("capacity", outOfRange.ParamName);
     }
 
     [Fact]
@@ -690,17 +692,16 @@ public class RingBufferChannelTests
         Assert.Equal(2, await fresh.WithTimeout("fresh read"));
     }
 
-    // The three tests below pin down a bug (they fail on RingBufferChannel<T>, pass on the BCL's bounded channel):
-    // Waiter<T>.OnCompleted stores the continuation state *before* it finds out that a continuation is already
-    // registered, so a refused second await overwrites the first awaiter's state. When the operation completes,
-    // the first awaiter's continuation runs with the second (refused) awaiter's state: the refused Task is the
-    // one that completes (it even consumes the result) and the legitimate awaiter hangs forever. For a read,
-    // the item is thereby lost to the program. The BCL's AsyncOperation checks before it overwrites.
+    // Regression (fixed in a0a38b4), the three tests below: Waiter<T>.OnCompleted used to store the continuation
+    // state *before* finding out that a continuation was already registered, so a refused second await overwrote
+    // the first awaiter's state. When the operation completed, the first awaiter's continuation ran with the refused
+    // awaiter's state: the refused Task completed (consuming the result, so a read's item was lost to the program)
+    // and the legitimate awaiter hung forever. The BCL's AsyncOperation checks before it overwrites.
     private static readonly TimeSpan HijackTimeout = TimeSpan.FromSeconds(3);
 
     [Theory]
     [MemberData(nameof(Implementations), MemberType = typeof(RingBufferTestSupport))]
-    public async Task Bug_a_rejected_second_await_of_a_parked_read_must_not_hijack_the_first(string implementation)
+    public async Task A_rejected_second_await_of_a_parked_read_does_not_hijack_the_first(string implementation)
     {
         Channel<int> channel = Create<int>(implementation, 1);
         ValueTask<int> read = channel.Reader.ReadAsync();
@@ -715,7 +716,7 @@ public class RingBufferChannelTests
 
     [Theory]
     [MemberData(nameof(Implementations), MemberType = typeof(RingBufferTestSupport))]
-    public async Task Bug_a_rejected_second_await_of_a_parked_write_must_not_hijack_the_first(string implementation)
+    public async Task A_rejected_second_await_of_a_parked_write_does_not_hijack_the_first(string implementation)
     {
         Channel<int> channel = Create<int>(implementation, 1);
         Assert.True(channel.Writer.TryWrite(0));
@@ -732,7 +733,7 @@ public class RingBufferChannelTests
 
     [Theory]
     [MemberData(nameof(Implementations), MemberType = typeof(RingBufferTestSupport))]
-    public async Task Bug_a_rejected_second_await_of_a_parked_WaitToReadAsync_must_not_hijack_the_first(string implementation)
+    public async Task A_rejected_second_await_of_a_parked_WaitToReadAsync_does_not_hijack_the_first(string implementation)
     {
         Channel<int> channel = Create<int>(implementation, 1);
         ValueTask<bool> wait = channel.Reader.WaitToReadAsync();
