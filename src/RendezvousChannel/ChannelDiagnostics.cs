@@ -1,10 +1,10 @@
-// ChannelDiagnostics: the switch and the event of leak detection (issue 5, "mandatory completion, enforced").
+// ChannelDiagnostics: the switch and the event of leak detection ("mandatory completion, enforced").
 //
 // A channel that is never completed is a bug that .NET hides: in Go a goroutine blocked forever on `<-ch` stays
 // visible (in a goroutine dump, and as the leak it is); in .NET the method awaiting the channel is an object
 // referenced only by the channel, so both are silently garbage-collected and the method's remaining code,
 // finally blocks included, never runs. Leak detection turns that silence into a report: see
-// Internal/LeakTracker.cs for the mechanism and docs/leak-detection.md for the user's view.
+// Internal/LeakTracker.cs for the mechanism and README.md ("Leak detection") for the user's view.
 
 using System;
 using System.Diagnostics;

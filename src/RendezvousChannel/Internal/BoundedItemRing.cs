@@ -119,9 +119,11 @@ internal sealed class BoundedItemRing<T, TIndices>
             long sequence = Volatile.Read(ref slot.Sequence);
             if (sequence == tail)
             {
-                // The slot is free for this lap; the exact capacity may still forbid using it. The head is read
-                // after the tail, so a "full" answer was true at the moment of this read.
-                if (tail - Volatile.Read(ref _indices.Head) >= _capacity)
+                // The slot is free for this lap; the exact capacity may still forbid using it. When the capacity
+                // is the slot count, the free stamp alone proves room (the item one lap back has been taken), so
+                // the enqueuer never touches the head's cache line. Otherwise the head is read after the tail,
+                // so a "full" answer was true at the moment of this read.
+                if (_capacity != slots.Length && tail - Volatile.Read(ref _indices.Head) >= _capacity)
                 {
                     return RingEnqueueResult.Full;
                 }

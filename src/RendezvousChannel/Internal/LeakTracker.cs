@@ -7,7 +7,7 @@ using System.Threading;
 namespace RendezvousChannel.Internal;
 
 /// <summary>
-/// Reports its channel if the channel is garbage-collected without having been completed (issue 5). One per
+/// Reports its channel if the channel is garbage-collected without having been completed. One per
 /// channel created while <see cref="ChannelDiagnostics.LeakDetectionEnabled"/> is on; none otherwise.
 /// </summary>
 /// <remarks>
