@@ -130,6 +130,13 @@ public sealed class RingBufferChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
         }
     }
 
+    /// <summary>Serves parked operations, then says whether writers are still parked (the ring is full to newcomers).</summary>
+    private bool ServeParkedWritersFirst()
+    {
+        Balance();
+        return _lot.Parked.HasParked(WaiterKind.Writer);
+    }
+
     /// <summary>
     /// Restores "parked readers only while empty, parked writers only while full" after a race broke it: moves
     /// ring items to the oldest parked readers and the items of the oldest parked writers into the ring, then
@@ -414,14 +421,10 @@ public sealed class RingBufferChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
         public override bool TryWrite(T item)
         {
             RingBufferChannel<T> channel = _channel;
-            if (!channel._lot.Parked.IsEmpty)
+            if (!channel._lot.Parked.IsEmpty && channel.ServeParkedWritersFirst())
             {
-                channel.Balance();
-                if (channel._lot.Parked.HasParked(WaiterKind.Writer))
-                {
-                    // Older parked writers go first: to a newcomer the channel is full.
-                    return false;
-                }
+                // Older parked writers go first: to a newcomer the channel is full.
+                return false;
             }
 
             if (channel._ring.TryEnqueue(item) == RingEnqueueResult.Enqueued)
@@ -445,8 +448,9 @@ public sealed class RingBufferChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
             short token = 0;
             while (true)
             {
-                channel.ServeParkedFirst();
-                if (!channel._lot.Parked.HasParked(WaiterKind.Writer))
+                // Older parked writers go first: if any are still parked after serving them, the ring is full
+                // to a newcomer. (One read of the queue state when nothing is parked, the common case.)
+                if (channel._lot.Parked.IsEmpty || !channel.ServeParkedWritersFirst())
                 {
                     switch (channel._ring.TryEnqueue(item))
                     {
