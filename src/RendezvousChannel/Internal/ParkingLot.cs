@@ -47,7 +47,7 @@ internal sealed class ParkingLot<T>
     public Waiter<T> Rent(WaiterKind kind, out short token)
     {
         Waiter<T> waiter = _pool.Rent();
-        token = waiter.Arm(kind, Parked, runContinuationsAsynchronously: true);
+        token = waiter.Arm(kind, Parked);
         return waiter;
     }
 
@@ -132,7 +132,7 @@ internal sealed class ParkingLot<T>
 
         WaiterQueue<bool> queue = kind == WaiterKind.Reader ? WaitingToRead : WaitingToWrite;
         Waiter<bool> waiter = _signalPool.Rent();
-        short token = waiter.Arm(kind, queue, runContinuationsAsynchronously: true);
+        short token = waiter.Arm(kind, queue);
         if (queue.TryEnqueue(kind, waiter, token) != EnqueueResult.Enqueued)
         {
             // A single-kind queue refuses only when it is closed: the channel completed meanwhile.

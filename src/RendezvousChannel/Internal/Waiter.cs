@@ -70,9 +70,6 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, IThread
     /// <summary>Told when a cancellation leaves this waiter dead inside its queue, so the queue can drop it.</summary>
     private IWaiterOwner? _owner;
 
-    /// <summary>Whether continuations are queued to the thread pool (true) or run on the thread that publishes.</summary>
-    private bool _runContinuationsAsynchronously = true;
-
     public Waiter(WaiterPool<T> pool) => _pool = pool;
 
     /// <summary>The token the current use hands to its <see cref="ValueTask"/>.</summary>
@@ -82,13 +79,12 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, IThread
     public WaiterKind Kind { get; private set; }
 
     /// <summary>Prepares a freshly rented waiter for one operation and returns its token.</summary>
-    public short Arm(WaiterKind kind, IWaiterOwner owner, bool runContinuationsAsynchronously)
+    public short Arm(WaiterKind kind, IWaiterOwner owner)
     {
         Debug.Assert((_state & StatusMask) == (long)WaiterStatus.Pending, "A rented waiter starts pending.");
         Debug.Assert(_continuation is null && _error is null, "A rented waiter carries nothing from its last use.");
         Kind = kind;
         _owner = owner;
-        _runContinuationsAsynchronously = runContinuationsAsynchronously;
         return Token;
     }
 
@@ -286,9 +282,8 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, IThread
             ThrowHelper.ThrowInvalidOperation_MultipleContinuations();
         }
 
-        // The result was published before we attached: run the continuation as if it had just been woken.
-        // Never inline here: OnCompleted is called by the awaiter, and inlining could dive its stack.
-        _runContinuationsAsynchronously = true;
+        // The result was published before we attached: run the continuation as if it had just been woken
+        // (never inline: OnCompleted is called by the awaiter, and inlining could dive its stack).
         ScheduleContinuation(continuation);
     }
 
@@ -298,22 +293,16 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, IThread
         object? schedulingContext = _schedulingContext;
         if (schedulingContext is null)
         {
-            if (_runContinuationsAsynchronously)
-            {
-                // preferLocal: the woken operation runs next on this worker, cache-hot, much as Go's runtime
-                // puts a woken goroutine in the waking processor's runnext slot. The waiter is the work item,
-                // so this allocates nothing.
+            // Always asynchronous: user code never runs inside the channel operation that woke it, so it can
+            // neither deadlock that operation nor dive its stack. preferLocal: the woken operation runs next on
+            // this worker, cache-hot, much as Go's runtime puts a woken goroutine in the waking processor's
+            // runnext slot. The waiter is the work item, so this allocates nothing.
 #if COYOTE
-                // Systematic testing (tests/Coyote): Coyote controls tasks but not the thread pool's work items.
-                _ = Task.Run(((IThreadPoolWorkItem)this).Execute);
+            // Systematic testing (tests/Coyote): Coyote controls tasks but not the thread pool's work items.
+            _ = Task.Run(((IThreadPoolWorkItem)this).Execute);
 #else
-                ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: true);
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: true);
 #endif
-            }
-            else
-            {
-                ((IThreadPoolWorkItem)this).Execute();
-            }
         }
         else if (schedulingContext is SynchronizationContext syncContext)
         {
