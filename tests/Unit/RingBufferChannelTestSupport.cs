@@ -9,7 +9,7 @@ namespace RendezvousChannel.Tests.Unit;
 internal static class RingBufferTestSupport
 {
     /// <summary>Generous bound that turns a hang into a failure; never used to synchronize.</summary>
-    public static readonly TimeSpan HangTimeout = TimeSpan.FromSeconds(20);
+    public static readonly TimeSpan HangTimeout = TimeSpan.FromSeconds(60);
 
     /// <summary>
     /// Wall-clock bound on the extra rounds of a rounds-based stress test: each runs a minimum number of rounds,
