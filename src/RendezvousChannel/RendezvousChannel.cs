@@ -89,10 +89,10 @@ public sealed class RendezvousChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
         EnqueueResult result = _lot.TryPark(waiter, token, cancellationToken);
         if (result == EnqueueResult.Enqueued)
         {
-            WaiterQueue<bool> signalled = waiter.Kind == WaiterKind.Writer ? _lot.WaitingToRead : _lot.WaitingToWrite;
-            if (!signalled.IsEmpty)
+            WaiterKind partner = waiter.Kind == WaiterKind.Writer ? WaiterKind.Reader : WaiterKind.Writer;
+            if (!(partner == WaiterKind.Reader ? _lot.WaitingToRead : _lot.WaitingToWrite).IsEmpty)
             {
-                ParkingLot<T>.WakeAll(signalled, true);
+                _lot.WakeWhileReady(partner);
             }
         }
 

@@ -99,7 +99,7 @@ public sealed class RingBufferChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
         }
         else if (!_lot.WaitingToRead.IsEmpty)
         {
-            ParkingLot<T>.WakeAll(_lot.WaitingToRead, true);
+            _lot.WakeWhileReady(WaiterKind.Reader);
         }
     }
 
@@ -112,7 +112,7 @@ public sealed class RingBufferChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
         }
         else if (!_lot.WaitingToWrite.IsEmpty)
         {
-            ParkingLot<T>.WakeAll(_lot.WaitingToWrite, true);
+            _lot.WakeWhileReady(WaiterKind.Writer);
         }
 
         if (_completion.IsDone && _ring.IsClosedAndEmpty)
@@ -160,14 +160,14 @@ public sealed class RingBufferChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
         }
         while (moved);
 
-        if (!_lot.WaitingToRead.IsEmpty && !_ring.IsEmpty)
+        if (!_lot.WaitingToRead.IsEmpty)
         {
-            ParkingLot<T>.WakeAll(_lot.WaitingToRead, true);
+            _lot.WakeWhileReady(WaiterKind.Reader);
         }
 
-        if (!_lot.WaitingToWrite.IsEmpty && _ring.HasRoom)
+        if (!_lot.WaitingToWrite.IsEmpty)
         {
-            ParkingLot<T>.WakeAll(_lot.WaitingToWrite, true);
+            _lot.WakeWhileReady(WaiterKind.Writer);
         }
 
         if (_completion.IsDone && _ring.IsClosedAndEmpty)

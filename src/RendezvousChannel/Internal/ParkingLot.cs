@@ -103,7 +103,7 @@ internal sealed class ParkingLot<T>
 
     /// <summary>
     /// WaitToReadAsync / WaitToWriteAsync: completes at once if the channel is ready for <paramref name="kind"/>
-    /// (or done), else parks until a <see cref="WakeAll"/> or the completion.
+    /// (or done), else parks until a <see cref="WakeWhileReady"/> or the completion.
     /// </summary>
     public ValueTask<bool> WaitAsync(WaiterKind kind, CancellationToken cancellationToken)
     {
@@ -150,23 +150,28 @@ internal sealed class ParkingLot<T>
 #endif
         // Re-check after parking (see the class remarks): readiness that arrived before our CAS, and whose
         // maker checked our queue before our CAS, is seen here.
-        if (_readiness.IsReady(kind))
-        {
-            WakeAll(queue, true);
-        }
+        WakeWhileReady(kind);
 
         return new ValueTask<bool>(waiter, token);
     }
 
-    /// <summary>Wakes every waiter in <paramref name="queue"/> with <paramref name="result"/>.</summary>
-    public static void WakeAll(WaiterQueue<bool> queue, bool result)
+    /// <summary>
+    /// Wakes WaitTo callers of <paramref name="kind"/> with <c>true</c>, oldest first, for as long as the channel
+    /// is ready for them. Checking readiness before each one keeps a late waker from draining, with <c>true</c>,
+    /// callers that parked after the item it saw had been taken (a lone reader's TryRead after <c>true</c> then
+    /// fails; only a waker preempted between its check and its dequeue still can, and <c>true</c> stays the hint
+    /// that the ChannelReader contract makes it). No wake-up is lost by stopping early: whoever makes the
+    /// channel ready again wakes the rest, and a caller that parks re-checks readiness itself (class remarks).
+    /// </summary>
+    public void WakeWhileReady(WaiterKind kind)
     {
-        while (queue.TryDequeueAny(out Waiter<bool> waiter, out short token))
+        WaiterQueue<bool> queue = kind == WaiterKind.Reader ? WaitingToRead : WaitingToWrite;
+        while (_readiness.IsReady(kind) && queue.TryDequeueAny(out Waiter<bool> waiter, out short token))
         {
             // Claim each waiter; one already claimed (by its cancellation or another waker) is skipped.
             if (waiter.TryClaim(token, WaiterStatus.Matched))
             {
-                waiter.PublishResult(result);
+                waiter.PublishResult(true);
             }
         }
     }
