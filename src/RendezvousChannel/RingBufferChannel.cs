@@ -210,24 +210,32 @@ public sealed class RingBufferChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
         }
 
         // Claim the writer first, so that its cancellation cannot win after its item was enqueued.
-        if (writer.TryClaim(token, WaiterStatus.Matched))
+        if (writer.TryClaim(token, WaiterStatus.Matched) && !TryEndClaimedWrite(writer))
         {
-            switch (_ring.TryEnqueue(writer.Item))
-            {
-                case RingEnqueueResult.Enqueued:
-                    writer.Publish();
-                    break;
-                case RingEnqueueResult.Closed:
-                    writer.PublishError(_completion.CreateClosedException());
-                    break;
-                default:
-                    // Another writer filled the room we saw; this one stays parked, at the tail.
-                    Repark(writer, token);
-                    break;
-            }
+            // Another writer filled the room we saw; this one stays parked, at the tail.
+            Repark(writer, token);
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Claimer only: moves a claimed writer's item into the ring and ends its write, successfully or, if the
+    /// ring is closed, with the closed exception. False, with nothing changed, if the ring is full.
+    /// </summary>
+    private bool TryEndClaimedWrite(Waiter<T> writer)
+    {
+        switch (_ring.TryEnqueue(writer.Item))
+        {
+            case RingEnqueueResult.Enqueued:
+                writer.Publish();
+                return true;
+            case RingEnqueueResult.Closed:
+                writer.PublishError(_completion.CreateClosedException());
+                return true;
+            default:
+                return false;
+        }
     }
 
     /// <summary>
@@ -270,14 +278,9 @@ public sealed class RingBufferChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
             }
             else
             {
-                switch (_ring.TryEnqueue(waiter.Item))
+                if (TryEndClaimedWrite(waiter))
                 {
-                    case RingEnqueueResult.Enqueued:
-                        waiter.Publish();
-                        return;
-                    case RingEnqueueResult.Closed:
-                        waiter.PublishError(_completion.CreateClosedException());
-                        return;
+                    return;
                 }
 
                 // Full, yet readers are parked: writers that filled the ring are about to serve them. Let them run.
