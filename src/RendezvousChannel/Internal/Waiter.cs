@@ -22,7 +22,7 @@ namespace RendezvousChannel.Internal;
 /// that every stale reference (a queue slot, a late canceller, a second await) fails.
 /// </remarks>
 [DebuggerDisplay("{DebuggerDisplay,nq}")]
-internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, IThreadPoolWorkItem
+internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, ITrampolineWorkItem
 {
     private const int StatusBits = 2;
     private const long StatusMask = (1 << StatusBits) - 1;
@@ -294,14 +294,18 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, IThread
         if (schedulingContext is null)
         {
             // Always asynchronous: user code never runs inside the channel operation that woke it, so it can
-            // neither deadlock that operation nor dive its stack. preferLocal: the woken operation runs next on
-            // this worker, cache-hot, much as Go's runtime puts a woken goroutine in the waking processor's
-            // runnext slot. The waiter is the work item, so this allocates nothing.
+            // neither deadlock that operation nor dive its stack. Woken from a chained continuation, it runs next
+            // on this worker's trampoline (Go's runnext); otherwise it is queued locally (preferLocal), to run
+            // next on this worker, cache-hot, unless another steals it. The waiter is the work item either way,
+            // so this allocates nothing.
 #if COYOTE
             // Systematic testing (tests/Coyote): Coyote controls tasks but not the thread pool's work items.
             _ = Task.Run(((IThreadPoolWorkItem)this).Execute);
 #else
-            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: true);
+            if (!ContinuationTrampoline.TryDefer(this))
+            {
+                ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: true);
+            }
 #endif
         }
         else if (schedulingContext is SynchronizationContext syncContext)
@@ -322,7 +326,14 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, IThread
     /// <summary>The continuation taken by <see cref="Publish"/> and waiting to run.</summary>
     private Action<object?>? _scheduledContinuation;
 
-    void IThreadPoolWorkItem.Execute()
+#if COYOTE
+    // Systematic testing (tests/Coyote): each continuation runs in its own controlled task; nothing is chained.
+    void IThreadPoolWorkItem.Execute() => ((ITrampolineWorkItem)this).RunContinuation();
+#else
+    void IThreadPoolWorkItem.Execute() => ContinuationTrampoline.Run(this);
+#endif
+
+    void ITrampolineWorkItem.RunContinuation()
     {
         ExecutionContext? context = _executionContext;
         if (context is null)

@@ -1,0 +1,366 @@
+// ContinuationTrampoline: Go's runnext slot, for .NET's thread pool.
+//
+// Go's scheduler puts a goroutine woken by a channel operation in its waker's runnext slot, so that it runs
+// next on the same processor instead of going through a run queue; idle processors may steal it after a short
+// delay. Here a woken channel continuation is deferred into a per-thread slot and run by a trampoline loop as
+// soon as the continuation that woke it returns; StalledChainRescuer.cs plays the stealing processors.
+
+using System;
+using System.Diagnostics;
+using System.Threading;
+
+namespace RendezvousChannel.Internal;
+
+/// <summary>
+/// Runs a channel continuation woken from inside another channel continuation on the same worker, right after
+/// the waking continuation returns, instead of queueing it to the thread pool.
+/// </summary>
+/// <remarks>
+/// <para>Why: between two async loops that meet on a channel, each hand-off otherwise costs a thread-pool
+/// dispatch, and each enqueue asks the pool for another worker, which wakes, spins, and often steals the item
+/// to the other core. A chain replaces both with one CAS.</para>
+/// <para>The rules, which keep it safe:</para>
+/// <list type="bullet">
+/// <item><description>Only a thread that is running a chain (<see cref="Run"/>, i.e. the thread pool is running
+/// one of our waiters) defers, and only into an empty slot; every other wake-up goes to the pool as
+/// before.</description></item>
+/// <item><description>A deferred continuation runs from the loop in <see cref="Run"/> after the waking one
+/// has returned: never inside a channel operation, and never deeper on the stack.</description></item>
+/// <item><description>A chain runs at most <see cref="ChainBudget"/> continuations, then hands the rest to the
+/// pool, so that other work queued on this worker is not starved.</description></item>
+/// <item><description>Between two continuations the thread gets back the ExecutionContext and
+/// SynchronizationContext it started the chain with, as the thread pool resets them between work items.</description></item>
+/// <item><description>The slot is stealable: if the waking continuation runs (or blocks) for a whole tick of
+/// <see cref="StalledChainRescuer"/>, the rescuer hands the deferred continuation to the pool, so code that
+/// blocks waiting for it cannot deadlock.</description></item>
+/// <item><description>Stages that do long CPU work per item would run one after another on a chain where the
+/// pool would run them in parallel: a thread whose chained continuations average more than
+/// <see cref="LongContinuationMicroseconds"/>, or whose deferred continuation had to be rescued, stops deferring
+/// for <see cref="BackOffMilliseconds"/>.</description></item>
+/// </list>
+/// <para>Trampolines live in a push-only list that the rescuer scans; one is owned by one thread at a time, and
+/// the rescuer frees the trampolines of threads that have exited, for the next thread to reuse.</para>
+/// </remarks>
+[DebuggerDisplay("Running = {_running}, Deferred = {_tail - _head}")]
+internal sealed class ContinuationTrampoline
+{
+    /// <summary>Continuations per chain before the rest go back to the pool: tens of microseconds of hand-offs.</summary>
+    internal const int ChainBudget = 1024;
+
+    /// <summary>
+    /// Continuations one chain can hold deferred at once; more go to the pool. A writer can wake every parked
+    /// reader in one go, and a wake that escapes to the pool brings a second worker in to contend.
+    /// </summary>
+    private const int DeferredCapacity = 8;
+
+    /// <summary>Average length above which chained continuations look like CPU-heavy stages, better run in parallel.</summary>
+    internal const int LongContinuationMicroseconds = 50;
+
+    /// <summary>How long a thread stops deferring once its continuations were seen to run long.</summary>
+    internal const int BackOffMilliseconds = 1000;
+
+    /// <summary>Whether woken continuations may be chained at all (AppContext switch, read once).</summary>
+    private static readonly bool s_enabled = !AppContext.TryGetSwitch(DisableSwitchName, out bool disabled) || !disabled;
+
+    /// <summary>The AppContext switch that turns chaining off for the whole process.</summary>
+    internal const string DisableSwitchName = "RendezvousChannel.DisableContinuationChaining";
+
+    /// <summary>This thread's trampoline, once it has run a chain.</summary>
+    [ThreadStatic]
+    private static ContinuationTrampoline? t_trampoline;
+
+    /// <summary>Head of the list of every trampoline; push-only (entries are reused, never removed).</summary>
+    private static ContinuationTrampoline? s_all;
+
+    /// <summary>The next trampoline in <see cref="s_all"/>; written once, before the push that publishes this one.</summary>
+    private ContinuationTrampoline? _nextInList;
+
+    /// <summary>1 while a live thread owns this trampoline. Claimed by a CAS from 0; set back to 0 only by the rescuer, once the owner has exited.</summary>
+    private int _owned;
+
+    /// <summary>The owning thread; written by the claimer after its CAS on <see cref="_owned"/>.</summary>
+    private Thread? _owner;
+
+    /// <summary>
+    /// 1 while the owner runs a chain. Set by an exchange, a full fence, before the owner reads whether the rescuer
+    /// is ticking (the Dekker pair of <see cref="StalledChainRescuer"/>'s stop); cleared by a plain write.
+    /// </summary>
+    private int _running;
+
+    /// <summary>Counts the continuations the owner has started; unchanged across a rescuer tick means one is still running.</summary>
+    private int _started;
+
+    /// <summary>
+    /// The deferred continuations, oldest at <see cref="_head"/>, a FIFO owned by the owner: only the owner fills a
+    /// slot, and only an empty one. A slot is emptied by a CAS, by the owner to run its continuation or by the
+    /// rescuer to hand it to the pool: whoever wins runs it, exactly once. A slot the rescuer emptied is skipped.
+    /// </summary>
+    private readonly ITrampolineWorkItem?[] _deferred = new ITrampolineWorkItem?[DeferredCapacity];
+
+    /// <summary>Owner only: positions of the oldest deferred continuation and of the next free slot.</summary>
+    private int _head;
+    private int _tail;
+
+    /// <summary>Environment.TickCount64 before which the owner defers nothing; 0 when it is not backing off.</summary>
+    private long _backOffUntil;
+
+    // The rescuer's snapshot of this trampoline from its previous tick (touched only by the rescuer).
+    private bool _seenRunning;
+    private int _seenStarted;
+
+    /// <summary>
+    /// Called where a woken continuation would be queued to the thread pool: defers it to this thread's chain
+    /// instead, if this thread is running one and its slot is free. False: queue it as usual.
+    /// </summary>
+    public static bool TryDefer(ITrampolineWorkItem item)
+    {
+        ContinuationTrampoline? trampoline = t_trampoline;
+        if (trampoline is null || trampoline._running == 0 || trampoline._tail - trampoline._head == DeferredCapacity ||
+            trampoline.IsBackingOff())
+        {
+            return false;
+        }
+
+        // The slot is empty: the owner took or skipped its last continuation, or the rescuer stole it.
+        ref ITrampolineWorkItem? slot = ref trampoline._deferred[trampoline._tail & (DeferredCapacity - 1)];
+        Debug.Assert(Volatile.Read(ref slot) is null, "A slot is refilled only once emptied.");
+        // Publish the deferred continuation to the rescuer: a release, so that whoever takes it (owner or
+        // rescuer) sees the result its waker published before deferring it.
+        Volatile.Write(ref slot, item);
+        trampoline._tail++;
+        return true;
+    }
+
+    /// <summary>
+    /// The thread pool runs <paramref name="first"/>: run it, then, one after another, the continuations it and its
+    /// successors defer, up to <see cref="ChainBudget"/>.
+    /// </summary>
+    public static void Run(ITrampolineWorkItem first)
+    {
+        if (!s_enabled)
+        {
+            first.RunContinuation();
+            return;
+        }
+
+        ContinuationTrampoline trampoline = t_trampoline ?? Attach();
+        if (trampoline._running != 0)
+        {
+            // Only the thread pool calls Execute, never from inside a work item; should anyone do so, do not nest chains.
+            first.RunContinuation();
+            return;
+        }
+
+        // Announce the chain before reading the rescuer's state: a full fence, so that a rescuer deciding to stop
+        // either sees us running or is seen stopping by EnsureTicking (which then restarts it).
+        Interlocked.Exchange(ref trampoline._running, 1);
+        StalledChainRescuer.EnsureTicking();
+        trampoline.RunChain(first);
+    }
+
+    private void RunChain(ITrampolineWorkItem first)
+    {
+        // The contexts the pool gave us; each chained continuation starts from them, as a new work item would.
+        ExecutionContext? executionContext = ExecutionContext.Capture();
+        ITrampolineWorkItem? next = first;
+        long chainStarted = 0;
+        int ran = 0;
+        try
+        {
+            while (true)
+            {
+                // Progress for the rescuer: a release, ordered before whatever the continuation defers.
+                Volatile.Write(ref _started, _started + 1);
+                next.RunContinuation();
+                ran++;
+                RestoreContexts(executionContext);
+                next = TakeDeferred();
+                if (next is null)
+                {
+                    return;
+                }
+
+                if (ran == 1)
+                {
+                    // Time only chains that chain: a lone continuation costs no clock read.
+                    chainStarted = Stopwatch.GetTimestamp();
+                }
+                else if (ran == ChainBudget)
+                {
+                    Interlocked.Increment(ref s_dbgBudget);
+                    // Budget spent: the rest of the chain waits its turn in the pool like any work item.
+                    ThreadPool.UnsafeQueueUserWorkItem(next, preferLocal: true);
+                    return;
+                }
+            }
+        }
+        finally
+        {
+            // Whatever is still deferred (the budget is spent, or a continuation threw) must still run.
+            for (ITrampolineWorkItem? left = TakeDeferred(); left is not null; left = TakeDeferred())
+            {
+                ThreadPool.UnsafeQueueUserWorkItem(left, preferLocal: true);
+            }
+
+            if (ran > 1 && Stopwatch.GetElapsedTime(chainStarted).Ticks > (ran - 1) * LongContinuationMicroseconds * TimeSpan.TicksPerMicrosecond)
+            {
+                BackOff();
+            }
+
+            // The chain is over; a plain write suffices, the rescuer at worst ticks once more.
+            Volatile.Write(ref _running, 0);
+        }
+    }
+
+    /// <summary>Owner only: takes the oldest deferred continuation that the rescuer has not stolen.</summary>
+    private ITrampolineWorkItem? TakeDeferred()
+    {
+        while (_head != _tail)
+        {
+            ref ITrampolineWorkItem? slot = ref _deferred[_head++ & (DeferredCapacity - 1)];
+            ITrampolineWorkItem? deferred = Volatile.Read(ref slot);
+            // Claim it against the rescuer: the CAS decides who runs it.
+            if (deferred is not null && Interlocked.CompareExchange(ref slot, null, deferred) == deferred)
+            {
+                return deferred;
+            }
+        }
+
+        return null;
+    }
+
+    private bool IsBackingOff()
+    {
+        long until = _backOffUntil;
+        if (until == 0)
+        {
+            return false;
+        }
+
+        if (Environment.TickCount64 < until)
+        {
+            return true;
+        }
+
+        _backOffUntil = 0;
+        return false;
+    }
+
+    internal static int s_dbgBackOffs, s_dbgRescues, s_dbgChains, s_dbgBudget;
+    private void BackOff() { Interlocked.Increment(ref s_dbgBackOffs); BackOff2(); }
+    private void BackOff2() => Volatile.Write(ref _backOffUntil, Environment.TickCount64 + BackOffMilliseconds);
+
+    private static void RestoreContexts(ExecutionContext? executionContext)
+    {
+        if (SynchronizationContext.Current is not null)
+        {
+            SynchronizationContext.SetSynchronizationContext(null);
+        }
+
+        if (executionContext is not null && ExecutionContext.Capture() != executionContext)
+        {
+            ExecutionContext.Restore(executionContext);
+        }
+    }
+
+    /// <summary>Gives this thread a trampoline: a free one from the list, else a new one pushed onto it.</summary>
+    private static ContinuationTrampoline Attach()
+    {
+        Thread thread = Thread.CurrentThread;
+        for (ContinuationTrampoline? free = Volatile.Read(ref s_all); free is not null; free = free._nextInList)
+        {
+            // Claim a trampoline whose thread has exited (freed by the rescuer): the CAS makes us its only owner.
+            if (Volatile.Read(ref free._owned) == 0 && Interlocked.CompareExchange(ref free._owned, 1, 0) == 0)
+            {
+                free._owner = thread;
+                free._backOffUntil = 0;
+                return t_trampoline = free;
+            }
+        }
+
+        var created = new ContinuationTrampoline { _owned = 1, _owner = thread };
+        ContinuationTrampoline? head;
+        do
+        {
+            head = Volatile.Read(ref s_all);
+            created._nextInList = head;
+        }
+        // Publish the new trampoline: the CAS is a release of its fields, so the rescuer's scan sees them set.
+        while (Interlocked.CompareExchange(ref s_all, created, head) != head);
+        return t_trampoline = created;
+    }
+
+    /// <summary>Rescuer only: whether any thread is running a chain now (a full fence precedes this look).</summary>
+    internal static bool AnyRunning()
+    {
+        for (ContinuationTrampoline? trampoline = Volatile.Read(ref s_all); trampoline is not null; trampoline = trampoline._nextInList)
+        {
+            if (Volatile.Read(ref trampoline._running) != 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Rescuer only, once per tick: hands to the pool every deferred continuation whose waker has been running
+    /// since the previous tick, frees the trampolines of exited threads, and says whether any chain is running.
+    /// </summary>
+    internal static bool RescueStalled()
+    {
+        bool anyRunning = false;
+        for (ContinuationTrampoline? trampoline = Volatile.Read(ref s_all); trampoline is not null; trampoline = trampoline._nextInList)
+        {
+            if (Volatile.Read(ref trampoline._owned) == 0)
+            {
+                continue;
+            }
+
+            if (Volatile.Read(ref trampoline._running) == 0)
+            {
+                trampoline._seenRunning = false;
+                Thread? owner = trampoline._owner;
+                if (owner is not null && !owner.IsAlive)
+                {
+                    // Its thread exited (not running, so nothing is deferred): free it for another thread.
+                    trampoline._owner = null;
+                    Volatile.Write(ref trampoline._owned, 0);
+                }
+
+                continue;
+            }
+
+            anyRunning = true;
+            int started = Volatile.Read(ref trampoline._started);
+            if (trampoline._seenRunning && started == trampoline._seenStarted)
+            {
+                // One continuation has been running since the previous tick: it may be blocked waiting for one it
+                // woke. Steal what it and its predecessors deferred (each CAS races the owner's take; exactly one
+                // of us gets each continuation) and give it to the pool.
+                bool stole = false;
+                for (int i = 0; i < DeferredCapacity; i++)
+                {
+                    ref ITrampolineWorkItem? slot = ref trampoline._deferred[i];
+                    ITrampolineWorkItem? deferred = Volatile.Read(ref slot);
+                    if (deferred is not null && Interlocked.CompareExchange(ref slot, null, deferred) == deferred)
+                    {
+                        ThreadPool.UnsafeQueueUserWorkItem(deferred, preferLocal: false);
+                        stole = true;
+                    }
+                }
+
+                if (stole)
+                {
+                    trampoline.BackOff(); Interlocked.Increment(ref s_dbgRescues);
+                }
+            }
+
+            trampoline._seenRunning = true;
+            trampoline._seenStarted = started;
+        }
+
+        return anyRunning;
+    }
+}

@@ -1,0 +1,129 @@
+using System.Threading;
+
+namespace RendezvousChannel.Internal;
+
+/// <summary>
+/// The thief that keeps <see cref="ContinuationTrampoline"/> safe: a timer that, while any chain runs, looks
+/// every <see cref="PeriodMilliseconds"/> at each trampoline and hands to the thread pool a deferred continuation
+/// whose waker has not returned since the previous look. Code that blocks a chained continuation until a
+/// continuation it woke has run (sync-over-async) therefore waits at most about two periods, where the pool
+/// would have had another worker steal it; it does not deadlock.
+/// </summary>
+/// <remarks>
+/// The timer ticks only while chains run: it stops itself after <see cref="IdleTicksBeforeStopping"/> ticks
+/// without one, and the first chain to start afterwards restarts it. States: <see cref="Stopped"/> →
+/// <see cref="Ticking"/> (by a starting chain) → <see cref="Stopping"/> (by an idle tick) → <see cref="Stopped"/>,
+/// or back to <see cref="Ticking"/> if a chain starts meanwhile. Starting or stopping the timer takes the
+/// runtime's timer-queue lock; that happens on these transitions only, never per hand-off.
+/// </remarks>
+internal static class StalledChainRescuer
+{
+    /// <summary>How often a running chain is looked at; a stalled deferred continuation waits one to two periods.</summary>
+    internal const int PeriodMilliseconds = 4;
+
+    /// <summary>About a second without chains, after which the timer stops.</summary>
+    private const int IdleTicksBeforeStopping = 250;
+
+    private const int Stopped = 0;
+    private const int Ticking = 1;
+    private const int Stopping = 2;
+
+    private static readonly Timer s_timer = CreateTimer();
+
+    /// <summary><see cref="Stopped"/>, <see cref="Ticking"/> or <see cref="Stopping"/>; every change is a CAS.</summary>
+    private static int s_state;
+
+    /// <summary>Consecutive ticks that found no chain running (touched by ticks only).</summary>
+    private static int s_idleTicks;
+
+    /// <summary>
+    /// A chain that has announced itself (a full fence) makes sure the timer ticks. Cheap when it does: one read.
+    /// </summary>
+    public static void EnsureTicking()
+    {
+        if (Volatile.Read(ref s_state) != Ticking)
+        {
+            Start();
+        }
+    }
+
+    private static void Start()
+    {
+        while (true)
+        {
+            int state = Volatile.Read(ref s_state);
+            if (state == Ticking)
+            {
+                return;
+            }
+
+            // Switch to ticking. From Stopped, the timer is ours to start; from Stopping, the stopping tick sees its
+            // own CAS fail and keeps (or restarts) the timer.
+            if (Interlocked.CompareExchange(ref s_state, Ticking, state) == state)
+            {
+                if (state == Stopped)
+                {
+                    s_timer.Change(PeriodMilliseconds, PeriodMilliseconds);
+                }
+
+                return;
+            }
+        }
+    }
+
+    private static void OnTick()
+    {
+        if (Volatile.Read(ref s_state) != Ticking)
+        {
+            // A late tick of a stopping or stopped timer.
+            return;
+        }
+
+        if (ContinuationTrampoline.RescueStalled())
+        {
+            s_idleTicks = 0;
+            return;
+        }
+
+        if (++s_idleTicks < IdleTicksBeforeStopping)
+        {
+            return;
+        }
+
+        s_idleTicks = 0;
+        TryStop();
+    }
+
+    private static void TryStop()
+    {
+        // Announce the stop (a full fence), then look for chains: a chain announces itself (a full fence) before
+        // reading our state, so either we see it running here, or it sees us stopping and switches us back.
+        if (Interlocked.CompareExchange(ref s_state, Stopping, Ticking) != Ticking)
+        {
+            return;
+        }
+
+        if (ContinuationTrampoline.AnyRunning())
+        {
+            // Keep ticking (a chain may already have switched us back, which comes to the same).
+            Interlocked.CompareExchange(ref s_state, Ticking, Stopping);
+            return;
+        }
+
+        s_timer.Change(Timeout.Infinite, Timeout.Infinite);
+        // Stopped, unless a chain switched us back to ticking after our look: then it left the timer to us.
+        if (Interlocked.CompareExchange(ref s_state, Stopped, Stopping) != Stopping)
+        {
+            s_timer.Change(PeriodMilliseconds, PeriodMilliseconds);
+        }
+    }
+
+    private static Timer CreateTimer()
+    {
+        // Capture no ExecutionContext: the timer must not keep alive the AsyncLocals of whichever chain created it.
+        using (ExecutionContext.SuppressFlow())
+        {
+            return new Timer(static _ => OnTick(), null, Timeout.Infinite, Timeout.Infinite);
+        }
+    }
+}
