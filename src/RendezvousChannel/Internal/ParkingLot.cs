@@ -54,6 +54,7 @@ internal sealed class ParkingLot<T>
     /// <summary>Parks an armed waiter and arms its cancellation, or says why it could not park.</summary>
     public EnqueueResult TryPark(Waiter<T> waiter, short token, CancellationToken cancellationToken)
     {
+        waiter.PrepareCancellation(cancellationToken);
         EnqueueResult result = Parked.TryEnqueue(waiter.Kind, waiter, token);
         if (result == EnqueueResult.Enqueued)
         {
@@ -133,6 +134,7 @@ internal sealed class ParkingLot<T>
         WaiterQueue<bool> queue = kind == WaiterKind.Reader ? WaitingToRead : WaitingToWrite;
         Waiter<bool> waiter = _signalPool.Rent();
         short token = waiter.Arm(kind, queue);
+        waiter.PrepareCancellation(cancellationToken);
         if (queue.TryEnqueue(kind, waiter, token) != EnqueueResult.Enqueued)
         {
             // A single-kind queue refuses only when it is closed: the channel completed meanwhile.
