@@ -56,8 +56,11 @@ internal sealed class ContinuationTrampoline
     /// <summary>Average length above which chained continuations look like CPU-heavy stages, better run in parallel.</summary>
     internal const int LongContinuationMicroseconds = 50;
 
+    /// <summary>Chains in a row that must average long continuations before the thread backs off.</summary>
+    internal const int LongChainsBeforeBackOff = 4;
+
     /// <summary>How long a thread stops deferring once its continuations were seen to run long.</summary>
-    internal const int BackOffMilliseconds = 1000;
+    internal const int BackOffMilliseconds = 250;
 
     /// <summary>Whether woken continuations may be chained at all (AppContext switch, read once).</summary>
     private static readonly bool s_enabled = !AppContext.TryGetSwitch(DisableSwitchName, out bool disabled) || !disabled;
@@ -100,6 +103,9 @@ internal sealed class ContinuationTrampoline
     /// <summary>Owner only: positions of the oldest deferred continuation and of the next free slot.</summary>
     private int _head;
     private int _tail;
+
+    /// <summary>Owner only: consecutive chains whose continuations averaged more than <see cref="LongContinuationMicroseconds"/>.</summary>
+    private int _longChainsInARow;
 
     /// <summary>Environment.TickCount64 before which the owner defers nothing; 0 when it is not backing off.</summary>
     private long _backOffUntil;
@@ -187,7 +193,6 @@ internal sealed class ContinuationTrampoline
                 }
                 else if (ran == ChainBudget)
                 {
-                    Interlocked.Increment(ref s_dbgBudget);
                     // Budget spent: the rest of the chain waits its turn in the pool like any work item.
                     ThreadPool.UnsafeQueueUserWorkItem(next, preferLocal: true);
                     return;
@@ -202,9 +207,9 @@ internal sealed class ContinuationTrampoline
                 ThreadPool.UnsafeQueueUserWorkItem(left, preferLocal: true);
             }
 
-            if (ran > 1 && Stopwatch.GetElapsedTime(chainStarted).Ticks > (ran - 1) * LongContinuationMicroseconds * TimeSpan.TicksPerMicrosecond)
+            if (ran > 1)
             {
-                BackOff();
+                NoteChainLength(Stopwatch.GetElapsedTime(chainStarted), ran - 1);
             }
 
             // The chain is over; a plain write suffices, the rescuer at worst ticks once more.
@@ -229,6 +234,23 @@ internal sealed class ContinuationTrampoline
         return null;
     }
 
+    /// <summary>
+    /// Owner only, after a chain: backs off once <see cref="LongChainsBeforeBackOff"/> chains in a row averaged
+    /// long continuations. One long chain proves nothing: a preemption or a garbage collection stretches any.
+    /// </summary>
+    private void NoteChainLength(TimeSpan chained, int continuations)
+    {
+        if (chained.Ticks <= continuations * LongContinuationMicroseconds * TimeSpan.TicksPerMicrosecond)
+        {
+            _longChainsInARow = 0;
+        }
+        else if (++_longChainsInARow == LongChainsBeforeBackOff)
+        {
+            _longChainsInARow = 0;
+            BackOff();
+        }
+    }
+
     private bool IsBackingOff()
     {
         long until = _backOffUntil;
@@ -246,9 +268,7 @@ internal sealed class ContinuationTrampoline
         return false;
     }
 
-    internal static int s_dbgBackOffs, s_dbgRescues, s_dbgChains, s_dbgBudget;
-    private void BackOff() { Interlocked.Increment(ref s_dbgBackOffs); BackOff2(); }
-    private void BackOff2() => Volatile.Write(ref _backOffUntil, Environment.TickCount64 + BackOffMilliseconds);
+    private void BackOff() => Volatile.Write(ref _backOffUntil, Environment.TickCount64 + BackOffMilliseconds);
 
     private static void RestoreContexts(ExecutionContext? executionContext)
     {
@@ -353,7 +373,7 @@ internal sealed class ContinuationTrampoline
 
                 if (stole)
                 {
-                    trampoline.BackOff(); Interlocked.Increment(ref s_dbgRescues);
+                    trampoline.BackOff();
                 }
             }
 
