@@ -14,6 +14,8 @@ internal static class Program
           compare [BenchmarkDotNet args]   short job (a few minutes), then a table of us vs the BCL
           full    [BenchmarkDotNet args]   BenchmarkDotNet's default job (long; numbers worth publishing)
           dry     [BenchmarkDotNet args]   every benchmark once (CI); exits 1 if any benchmark failed
+          rounds  [--rounds N]             rendezvous vs CreateBounded(0) in one process, interleaved round by round
+                                           (ping-pong, 1->1, 4->4); prints medians of the per-round ratios
           diff <baseline.json|dir> <new.json|dir> [--threshold 10%] [--fail-on-regression]
                                            compares the ours/baseline time ratios of two JSON exports
           <BenchmarkDotNet args>           anything else goes to BenchmarkSwitcher as is (e.g. --list flat)
@@ -35,6 +37,8 @@ internal static class Program
                 return BenchmarkRun.Execute(RunMode.Full, rest, Console.Out);
             case "dry":
                 return BenchmarkRun.Execute(RunMode.Dry, rest, Console.Out);
+            case "rounds":
+                return Rounds.RoundsCommand.Execute(rest, Console.Out);
             case "diff":
                 return DiffCommand.Execute(rest, Console.Out);
             default:

@@ -1,0 +1,51 @@
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Threading.Tasks;
+
+namespace RendezvousChannel.Benchmarks.Rounds;
+
+/// <summary>
+/// Runs a workload round by round in this one process, ours and the baseline back to back in each round, in
+/// alternating order (so that neither side always runs on the heels of the other): the measurement the speed
+/// targets ask for. Slow drifts of a shared machine hit both halves of a round alike and cancel in its ratio.
+/// </summary>
+internal static class InterleavedRounds
+{
+    /// <summary>Rounds run and thrown away first: JIT tiering, pool warm-up, thread-pool ramp-up.</summary>
+    public const int WarmUpRounds = 3;
+
+    public static RoundsResult Run(RoundsWorkload workload, int rounds)
+    {
+        for (int i = 0; i < WarmUpRounds; i++)
+        {
+            Time(workload.Ours, workload.OperationsPerRound);
+            Time(workload.Baseline, workload.OperationsPerRound);
+        }
+
+        var ours = new List<double>(rounds);
+        var baseline = new List<double>(rounds);
+        for (int round = 0; round < rounds; round++)
+        {
+            if (round % 2 == 0)
+            {
+                ours.Add(Time(workload.Ours, workload.OperationsPerRound));
+                baseline.Add(Time(workload.Baseline, workload.OperationsPerRound));
+            }
+            else
+            {
+                baseline.Add(Time(workload.Baseline, workload.OperationsPerRound));
+                ours.Add(Time(workload.Ours, workload.OperationsPerRound));
+            }
+        }
+
+        return new RoundsResult(workload.Name, ours, baseline);
+    }
+
+    /// <summary>Nanoseconds per operation of one call; the call's own checks throw on a lost or wrong item.</summary>
+    private static double Time(System.Func<Task> workload, int operations)
+    {
+        long started = Stopwatch.GetTimestamp();
+        Workloads.WorkloadCompletion.Wait(workload());
+        return Stopwatch.GetElapsedTime(started).TotalNanoseconds / operations;
+    }
+}
