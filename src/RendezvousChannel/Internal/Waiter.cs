@@ -207,14 +207,29 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, ITrampo
     public void Publish()
     {
         AssertClaimed();
-        // Publish: the exchange is a release of the result written above, and tells OnCompleted, which
-        // races us for this field, that it must run its continuation itself.
-        Action<object?>? continuation = Interlocked.Exchange(ref _continuation, s_published);
-        if (continuation is not null)
+        // Acquire: if the awaiter has attached its continuation, we see its state and contexts too.
+        Action<object?>? continuation = Volatile.Read(ref _continuation);
+        Debug.Assert(!ReferenceEquals(continuation, s_published), "A waiter is published once per use.");
+        if (continuation is null)
         {
-            Debug.Assert(!ReferenceEquals(continuation, s_published), "A waiter is published once per use.");
-            ScheduleContinuation(continuation);
+            // Publish: the exchange is a release of the result written above, and tells OnCompleted, which
+            // races us for this field, that it must run its continuation itself.
+            continuation = Interlocked.Exchange(ref _continuation, s_published);
+            if (continuation is null)
+            {
+                return;
+            }
         }
+        else
+        {
+            // Publish: OnCompleted has attached and is done with this field (it attaches once; a second call
+            // throws), and only we, the sole claimer, write it until GetResult has read the result. With no
+            // one to race, a release of the result written above suffices. This is the usual case: an
+            // operation parks, and its awaiter attaches, before a partner finds it.
+            Volatile.Write(ref _continuation, s_published);
+        }
+
+        ScheduleContinuation(continuation);
     }
 
     private void OnCancellationRequested(CancellationToken cancellationToken)
