@@ -44,8 +44,10 @@ namespace RendezvousChannel;
 /// <see cref="OperationCanceledException"/> and leaves the channel as if it had never come: when a hand-off
 /// races a cancellation, exactly one of them wins.</description></item>
 /// </list>
-/// <para>Continuations of woken operations run asynchronously on the thread pool (queued to the waking
-/// thread's local queue), never inside the operation that wakes them.</para>
+/// <para>Continuations of woken operations run asynchronously, never inside the operation that wakes them: on
+/// the thread pool, or, when the waker is itself a channel continuation, next on the same worker, right after
+/// the waker's continuation returns (continuation chaining, Go's <c>runnext</c>; see README.md for its
+/// trade-offs and the switch that turns it off).</para>
 /// </remarks>
 /// <typeparam name="T">The type of the items.</typeparam>
 [DebuggerDisplay("{DebuggerDisplay,nq}")]
