@@ -36,7 +36,7 @@ namespace RendezvousChannel.Internal;
 /// <item><description>Stages that do long CPU work per item would run one after another on a chain where the
 /// pool would run them in parallel: a thread whose chained continuations average more than
 /// <see cref="LongContinuationMicroseconds"/>, or whose deferred continuation had to be rescued, stops deferring
-/// for <see cref="BackOffMilliseconds"/>.</description></item>
+/// for a while (<see cref="BackOffMilliseconds"/>, doubling while it recurs).</description></item>
 /// </list>
 /// <para>Trampolines live in a push-only list that the rescuer scans; one is owned by one thread at a time, and
 /// the rescuer frees the trampolines of threads that have exited, for the next thread to reuse.</para>
@@ -59,8 +59,16 @@ internal sealed class ContinuationTrampoline
     /// <summary>Chains in a row that must average long continuations before the thread backs off.</summary>
     internal const int LongChainsBeforeBackOff = 4;
 
-    /// <summary>How long a thread stops deferring once its continuations were seen to run long.</summary>
-    internal const int BackOffMilliseconds = 250;
+    /// <summary>
+    /// How long a thread first stops deferring once its continuations were seen to run long or to stall: short,
+    /// because a preemption or a garbage collection looks the same as a stall. Each back-off within
+    /// <see cref="MaxBackOffMilliseconds"/> of the previous one doubles, so a thread that keeps stalling (code
+    /// that blocks in its continuations) soon chains almost nothing.
+    /// </summary>
+    internal const int BackOffMilliseconds = 16;
+
+    /// <summary>The longest back-off.</summary>
+    internal const int MaxBackOffMilliseconds = 1024;
 
     /// <summary>Whether woken continuations may be chained at all (AppContext switch, read once).</summary>
     private static readonly bool s_enabled = !AppContext.TryGetSwitch(DisableSwitchName, out bool disabled) || !disabled;
@@ -109,6 +117,10 @@ internal sealed class ContinuationTrampoline
 
     /// <summary>Environment.TickCount64 before which the owner defers nothing; 0 when it is not backing off.</summary>
     private long _backOffUntil;
+
+    /// <summary>The last back-off's length, and when it ended (Environment.TickCount64); for the doubling.</summary>
+    private int _backOffSpan = BackOffMilliseconds;
+    private long _lastBackOff = long.MinValue / 2;
 
     // The rescuer's snapshot of this trampoline from its previous tick (touched only by the rescuer).
     private bool _seenRunning;
@@ -268,7 +280,18 @@ internal sealed class ContinuationTrampoline
         return false;
     }
 
-    private void BackOff() => Volatile.Write(ref _backOffUntil, Environment.TickCount64 + BackOffMilliseconds);
+    /// <summary>
+    /// Stops this thread deferring for a while (see <see cref="BackOffMilliseconds"/>). Called by the owner and by
+    /// the rescuer; a race between them only makes one back-off a little shorter or longer.
+    /// </summary>
+    private void BackOff()
+    {
+        long now = Environment.TickCount64;
+        int span = now - _lastBackOff > MaxBackOffMilliseconds ? BackOffMilliseconds : Math.Min(_backOffSpan * 2, MaxBackOffMilliseconds);
+        _backOffSpan = span;
+        _lastBackOff = now + span;
+        Volatile.Write(ref _backOffUntil, now + span);
+    }
 
     private static void RestoreContexts(ExecutionContext? executionContext)
     {
@@ -294,6 +317,8 @@ internal sealed class ContinuationTrampoline
             {
                 free._owner = thread;
                 free._backOffUntil = 0;
+                free._backOffSpan = BackOffMilliseconds;
+                free._lastBackOff = long.MinValue / 2;
                 return t_trampoline = free;
             }
         }
