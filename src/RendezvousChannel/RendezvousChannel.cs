@@ -86,9 +86,9 @@ public sealed class RendezvousChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
     /// Parks a read or write. A parked operation is what the other side's WaitTo callers wait for, so
     /// they are woken after our parking CAS (see <see cref="ParkingLot{T}"/> for why that is enough).
     /// </summary>
-    private EnqueueResult TryPark(Waiter<T> waiter, short token, CancellationToken cancellationToken)
+    private EnqueueResult TryPark(Waiter<T> waiter, long version, CancellationToken cancellationToken)
     {
-        EnqueueResult result = _lot.TryPark(waiter, token, cancellationToken);
+        EnqueueResult result = _lot.TryPark(waiter, version, cancellationToken);
         if (result == EnqueueResult.Enqueued)
         {
             WaiterKind partner = waiter.Kind == WaiterKind.Writer ? WaiterKind.Reader : WaiterKind.Writer;
@@ -145,7 +145,7 @@ public sealed class RendezvousChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
 
             RendezvousChannel<T> channel = _channel;
             Waiter<T>? waiter = null;
-            short token = 0;
+            long version = 0;
             while (true)
             {
                 if (channel._lot.TryTakeFromParkedWriter(out T item))
@@ -161,13 +161,13 @@ public sealed class RendezvousChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
                         return channel._completion.ClosedResult<T>();
                     }
 
-                    waiter = channel._lot.Rent(WaiterKind.Reader, out token);
+                    waiter = channel._lot.Rent(WaiterKind.Reader, out version);
                 }
 
-                switch (channel.TryPark(waiter, token, cancellationToken))
+                switch (channel.TryPark(waiter, version, cancellationToken))
                 {
                     case EnqueueResult.Enqueued:
-                        return new ValueTask<T>(waiter, token);
+                        return waiter.AsValueTask(version);
                     case EnqueueResult.Closed:
                         waiter.Recycle();
                         return channel._completion.ClosedResult<T>();
@@ -209,7 +209,7 @@ public sealed class RendezvousChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
             }
 
             Waiter<T>? waiter = null;
-            short token = 0;
+            long version = 0;
             while (true)
             {
                 if (channel._lot.TryGiveToParkedReader(item))
@@ -220,14 +220,14 @@ public sealed class RendezvousChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
 
                 if (waiter is null)
                 {
-                    waiter = channel._lot.Rent(WaiterKind.Writer, out token);
+                    waiter = channel._lot.Rent(WaiterKind.Writer, out version);
                     waiter.Item = item;
                 }
 
-                switch (channel.TryPark(waiter, token, cancellationToken))
+                switch (channel.TryPark(waiter, version, cancellationToken))
                 {
                     case EnqueueResult.Enqueued:
-                        return new ValueTask(waiter, token);
+                        return waiter.AsWriteValueTask(version);
                     case EnqueueResult.Closed:
                         waiter.Recycle();
                         return ValueTask.FromException(channel._completion.CreateClosedException());

@@ -140,7 +140,7 @@ public sealed class RingBufferChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
     /// <summary>
     /// Restores "parked readers only while empty, parked writers only while full" after a race broke it: moves
     /// ring items to the oldest parked readers and the items of the oldest parked writers into the ring, then
-    /// wakes WaitTo callers whose condition holds. Any thread may run it; every step is a claim by CAS.
+    /// wakes WaitTo callers whose condition holds. Any thread may run it; every step is a claim (Waiter.TryClaim).
     /// </summary>
     private void Balance()
     {
@@ -179,13 +179,13 @@ public sealed class RingBufferChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
     /// <summary>Claims the oldest parked reader and gives it the oldest item. False when no reader is parked.</summary>
     private bool TryServeOldestReader()
     {
-        if (!_lot.Parked.TryDequeue(WaiterKind.Reader, out Waiter<T> reader, out short token))
+        if (!_lot.Parked.TryDequeue(WaiterKind.Reader, out Waiter<T> reader, out long version))
         {
             return false;
         }
 
         // Claim the reader first, so that its cancellation cannot win after we have taken an item for it.
-        if (reader.TryClaim(token, WaiterStatus.Matched))
+        if (reader.TryClaim(version, WaiterStatus.Matched))
         {
             if (_ring.TryDequeue(out T item))
             {
@@ -194,7 +194,7 @@ public sealed class RingBufferChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
             else
             {
                 // Another reader took the item we saw; this one stays parked, at the tail.
-                Repark(reader, token);
+                Repark(reader, version);
             }
         }
 
@@ -204,16 +204,16 @@ public sealed class RingBufferChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
     /// <summary>Claims the oldest parked writer and moves its item into the ring. False when no writer is parked.</summary>
     private bool TryServeOldestWriter()
     {
-        if (!_lot.Parked.TryDequeue(WaiterKind.Writer, out Waiter<T> writer, out short token))
+        if (!_lot.Parked.TryDequeue(WaiterKind.Writer, out Waiter<T> writer, out long version))
         {
             return false;
         }
 
         // Claim the writer first, so that its cancellation cannot win after its item was enqueued.
-        if (writer.TryClaim(token, WaiterStatus.Matched) && !TryEndClaimedWrite(writer))
+        if (writer.TryClaim(version, WaiterStatus.Matched) && !TryEndClaimedWrite(writer))
         {
             // Another writer filled the room we saw; this one stays parked, at the tail.
-            Repark(writer, token);
+            Repark(writer, version);
         }
 
         return true;
@@ -242,12 +242,12 @@ public sealed class RingBufferChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
     /// Parks again a waiter that we claimed but could not serve. If it cannot park (the other kind is parked
     /// now, or the channel completed), it is served or failed here instead.
     /// </summary>
-    private void Repark(Waiter<T> waiter, short token)
+    private void Repark(Waiter<T> waiter, long version)
     {
         SpinWait spinner = default;
-        while (waiter.ReleaseClaim(token))
+        while (waiter.ReleaseClaim(version))
         {
-            EnqueueResult parked = _lot.Parked.TryEnqueue(waiter.Kind, waiter, token);
+            EnqueueResult parked = _lot.Parked.TryEnqueue(waiter.Kind, waiter, version);
             if (parked == EnqueueResult.Enqueued)
             {
                 // The caller's Balance loop re-checks the ring after this CAS, so a change that raced it is seen.
@@ -255,7 +255,7 @@ public sealed class RingBufferChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
             }
 
             // Claim it back; if its cancellation got there first, it is done.
-            if (!waiter.TryClaim(token, WaiterStatus.Matched))
+            if (!waiter.TryClaim(version, WaiterStatus.Matched))
             {
                 return;
             }
@@ -374,7 +374,7 @@ public sealed class RingBufferChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
 
             RingBufferChannel<T> channel = _channel;
             Waiter<T>? waiter = null;
-            short token = 0;
+            long version = 0;
             while (true)
             {
                 channel.ServeParkedFirst();
@@ -391,8 +391,8 @@ public sealed class RingBufferChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
                     return channel._completion.ClosedResult<T>();
                 }
 
-                waiter ??= channel._lot.Rent(WaiterKind.Reader, out token);
-                if (channel._lot.TryPark(waiter, token, cancellationToken) == EnqueueResult.Enqueued)
+                waiter ??= channel._lot.Rent(WaiterKind.Reader, out version);
+                if (channel._lot.TryPark(waiter, version, cancellationToken) == EnqueueResult.Enqueued)
                 {
                     // Re-check after parking: an item added before our CAS by a writer that saw no parked reader.
                     if (!channel._ring.IsEmpty)
@@ -400,7 +400,7 @@ public sealed class RingBufferChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
                         channel.Balance();
                     }
 
-                    return new ValueTask<T>(waiter, token);
+                    return waiter.AsValueTask(version);
                 }
 
                 // Writers are parked (the ring filled meanwhile) or the channel completed: look again.
@@ -448,7 +448,7 @@ public sealed class RingBufferChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
 
             RingBufferChannel<T> channel = _channel;
             Waiter<T>? waiter = null;
-            short token = 0;
+            long version = 0;
             while (true)
             {
                 // Older parked writers go first: if any are still parked after serving them, the ring is full
@@ -469,11 +469,11 @@ public sealed class RingBufferChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
 
                 if (waiter is null)
                 {
-                    waiter = channel._lot.Rent(WaiterKind.Writer, out token);
+                    waiter = channel._lot.Rent(WaiterKind.Writer, out version);
                     waiter.Item = item;
                 }
 
-                switch (channel._lot.TryPark(waiter, token, cancellationToken))
+                switch (channel._lot.TryPark(waiter, version, cancellationToken))
                 {
                     case EnqueueResult.Enqueued:
                         // Re-check after parking: room made before our CAS by a reader that saw no parked writer.
@@ -482,7 +482,7 @@ public sealed class RingBufferChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
                             channel.Balance();
                         }
 
-                        return new ValueTask(waiter, token);
+                        return waiter.AsWriteValueTask(version);
                     case EnqueueResult.Closed:
                         waiter.Recycle();
                         return ValueTask.FromException(channel._completion.CreateClosedException());

@@ -118,4 +118,40 @@ public class RendezvousChannelCancellationTests
         Assert.Throws<InvalidOperationException>(() => read.GetAwaiter().GetResult());
         channel.Writer.Complete();
     }
+
+    [Fact]
+    public async Task A_stale_entry_never_claims_its_waiter_in_a_later_use_even_65536_uses_later()
+    {
+        // A canceled read leaves a dead entry in channel A's queue, behind a live reader, so nothing trims it. Its
+        // pooled waiter (idle waiters are per thread, shared by every channel of the same item type) then serves
+        // 65536 more reads on channel B and parks there again: a 16-bit version would have wrapped, and A's stale
+        // entry would name B's live read.
+        var a = new RendezvousChannel<int>();
+        var b = new RendezvousChannel<int>();
+        ValueTask<int> liveOnA = a.Reader.ReadAsync();
+        using var cts = new CancellationTokenSource();
+        ValueTask<int> canceledOnA = a.Reader.ReadAsync(cts.Token);
+        await cts.CancelAsync();
+        Assert.True(canceledOnA.IsCanceled);
+        // Consume it here, on this thread: its waiter goes back to this thread's idle slot.
+        Assert.Throws<OperationCanceledException>(() => canceledOnA.GetAwaiter().GetResult());
+
+        for (int i = 0; i < (1 << 16) - 1; i++)
+        {
+            ValueTask<int> read = b.Reader.ReadAsync();
+            Assert.True(b.Writer.TryWrite(i));
+            Assert.Equal(i, read.GetAwaiter().GetResult());
+        }
+
+        ValueTask<int> pendingOnB = b.Reader.ReadAsync();
+        Assert.True(a.Writer.TryWrite(1), "A's live reader takes the first item.");
+        Assert.False(a.Writer.TryWrite(2), "Only a dead entry is left on A: no reader to take the second item.");
+        Assert.False(pendingOnB.IsCompleted, "A's item must never reach a read parked on B.");
+        Assert.Equal(1, await Eventually.Completes(liveOnA));
+
+        Assert.True(b.Writer.TryWrite(3));
+        Assert.Equal(3, await Eventually.Completes(pendingOnB));
+        a.Writer.Complete();
+        b.Writer.Complete();
+    }
 }

@@ -139,6 +139,7 @@ internal sealed class ContinuationTrampoline
             return false;
         }
 
+        trampoline.AssertOwnedByThisThread();
         // The slot is empty: the owner took or skipped its last continuation, or the rescuer stole it.
         ref ITrampolineWorkItem? slot = ref trampoline._deferred[trampoline._tail & (DeferredCapacity - 1)];
         Debug.Assert(Volatile.Read(ref slot) is null, "A slot is refilled only once emptied.");
@@ -178,6 +179,7 @@ internal sealed class ContinuationTrampoline
 
     private void RunChain(ITrampolineWorkItem first)
     {
+        AssertOwnedByThisThread();
         // The contexts the pool gave us; each chained continuation starts from them, as a new work item would.
         ExecutionContext? executionContext = ExecutionContext.Capture();
         ITrampolineWorkItem? next = first;
@@ -225,6 +227,7 @@ internal sealed class ContinuationTrampoline
             }
 
             // The chain is over; a plain write suffices, the rescuer at worst ticks once more.
+            Debug.Assert(_head == _tail, "A chain leaves nothing deferred.");
             Volatile.Write(ref _running, 0);
         }
     }
@@ -315,7 +318,7 @@ internal sealed class ContinuationTrampoline
             // Claim a trampoline whose thread has exited (freed by the rescuer): the CAS makes us its only owner.
             if (Volatile.Read(ref free._owned) == 0 && Interlocked.CompareExchange(ref free._owned, 1, 0) == 0)
             {
-                free._owner = thread;
+                Volatile.Write(ref free._owner, thread);
                 free._backOffUntil = 0;
                 free._backOffSpan = BackOffMilliseconds;
                 free._lastBackOff = long.MinValue / 2;
@@ -333,6 +336,19 @@ internal sealed class ContinuationTrampoline
         // Publish the new trampoline: the CAS is a release of its fields, so the rescuer's scan sees them set.
         while (Interlocked.CompareExchange(ref s_all, created, head) != head);
         return t_trampoline = created;
+    }
+
+    [Conditional("DEBUG")]
+    private void AssertOwnedByThisThread() =>
+        Debug.Assert(Volatile.Read(ref _owner) == Thread.CurrentThread, "Only its owner thread runs or fills a trampoline.");
+
+    [Conditional("DEBUG")]
+    private void AssertNothingDeferred()
+    {
+        foreach (ITrampolineWorkItem? deferred in _deferred)
+        {
+            Debug.Assert(deferred is null, "A trampoline whose chain is over holds no deferred continuation.");
+        }
     }
 
     /// <summary>Rescuer only: whether any thread is running a chain now (a full fence precedes this look).</summary>
@@ -366,11 +382,13 @@ internal sealed class ContinuationTrampoline
             if (Volatile.Read(ref trampoline._running) == 0)
             {
                 trampoline._seenRunning = false;
-                Thread? owner = trampoline._owner;
-                if (owner is not null && !owner.IsAlive)
+                Thread? owner = Volatile.Read(ref trampoline._owner);
+                if (owner is not null && !owner.IsAlive &&
+                    Interlocked.CompareExchange(ref trampoline._owner, null, owner) == owner)
                 {
-                    // Its thread exited (not running, so nothing is deferred): free it for another thread.
-                    trampoline._owner = null;
+                    // Its thread exited (not running, so nothing is deferred): free it for another thread. The CAS
+                    // frees it once, for that dead owner only, never a trampoline a new thread has claimed since.
+                    trampoline.AssertNothingDeferred();
                     Volatile.Write(ref trampoline._owned, 0);
                 }
 

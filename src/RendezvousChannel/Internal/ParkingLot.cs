@@ -44,18 +44,18 @@ internal sealed class ParkingLot<T>
     public int BlockedWriters => Parked.CountLive(WaiterKind.Writer) + WaitingToWrite.CountLive(WaiterKind.Writer);
 
     /// <summary>Rents a waiter for a read or write that is about to park.</summary>
-    public Waiter<T> Rent(WaiterKind kind, out short token)
+    public Waiter<T> Rent(WaiterKind kind, out long version)
     {
         Waiter<T> waiter = _pool.Rent();
-        token = waiter.Arm(kind, Parked);
+        version = waiter.Arm(kind, Parked);
         return waiter;
     }
 
     /// <summary>Parks an armed waiter and arms its cancellation, or says why it could not park.</summary>
-    public EnqueueResult TryPark(Waiter<T> waiter, short token, CancellationToken cancellationToken)
+    public EnqueueResult TryPark(Waiter<T> waiter, long version, CancellationToken cancellationToken)
     {
         waiter.PrepareCancellation(cancellationToken);
-        EnqueueResult result = Parked.TryEnqueue(waiter.Kind, waiter, token);
+        EnqueueResult result = Parked.TryEnqueue(waiter.Kind, waiter, version);
         if (result == EnqueueResult.Enqueued)
         {
             waiter.RegisterCancellation(cancellationToken);
@@ -70,10 +70,10 @@ internal sealed class ParkingLot<T>
     /// </summary>
     public bool TryTakeFromParkedWriter(out T item)
     {
-        while (Parked.TryDequeue(WaiterKind.Writer, out Waiter<T> writer, out short token))
+        while (Parked.TryDequeue(WaiterKind.Writer, out Waiter<T> writer, out long version))
         {
-            // Claim the writer: the CAS makes us the only party that ends its WriteAsync, so its item is ours.
-            if (writer.TryClaim(token, WaiterStatus.Matched))
+            // Claim the writer: the claim makes us the only party that ends its WriteAsync, so its item is ours.
+            if (writer.TryClaim(version, WaiterStatus.Matched))
             {
                 item = writer.Item;
                 // The item is read before publishing: once published, the writer may be recycled.
@@ -89,10 +89,10 @@ internal sealed class ParkingLot<T>
     /// <summary>Claims the oldest parked reader, if any, and gives it <paramref name="item"/>.</summary>
     public bool TryGiveToParkedReader(T item)
     {
-        while (Parked.TryDequeue(WaiterKind.Reader, out Waiter<T> reader, out short token))
+        while (Parked.TryDequeue(WaiterKind.Reader, out Waiter<T> reader, out long version))
         {
-            // Claim the reader: the CAS makes us the only party that ends its ReadAsync.
-            if (reader.TryClaim(token, WaiterStatus.Matched))
+            // Claim the reader: the claim makes us the only party that ends its ReadAsync.
+            if (reader.TryClaim(version, WaiterStatus.Matched))
             {
                 reader.PublishResult(item);
                 return true;
@@ -133,9 +133,9 @@ internal sealed class ParkingLot<T>
 
         WaiterQueue<bool> queue = kind == WaiterKind.Reader ? WaitingToRead : WaitingToWrite;
         Waiter<bool> waiter = _signalPool.Rent();
-        short token = waiter.Arm(kind, queue);
+        long version = waiter.Arm(kind, queue);
         waiter.PrepareCancellation(cancellationToken);
-        if (queue.TryEnqueue(kind, waiter, token) != EnqueueResult.Enqueued)
+        if (queue.TryEnqueue(kind, waiter, version) != EnqueueResult.Enqueued)
         {
             // A single-kind queue refuses only when it is closed: the channel completed meanwhile.
             waiter.Recycle();
@@ -147,14 +147,14 @@ internal sealed class ParkingLot<T>
         if (PlantedBugSwitch.Is(PlantedBug.NoRecheckAfterParking))
         {
             // Planted bug (tests/Coyote): trust the look before parking; readiness that arrived meanwhile is missed.
-            return new ValueTask<bool>(waiter, token);
+            return waiter.AsValueTask(version);
         }
 #endif
         // Re-check after parking (see the class remarks): readiness that arrived before our CAS, and whose
         // maker checked our queue before our CAS, is seen here.
         WakeWhileReady(kind);
 
-        return new ValueTask<bool>(waiter, token);
+        return waiter.AsValueTask(version);
     }
 
     /// <summary>
@@ -168,10 +168,10 @@ internal sealed class ParkingLot<T>
     public void WakeWhileReady(WaiterKind kind)
     {
         WaiterQueue<bool> queue = kind == WaiterKind.Reader ? WaitingToRead : WaitingToWrite;
-        while (_readiness.IsReady(kind) && queue.TryDequeueAny(out Waiter<bool> waiter, out short token))
+        while (_readiness.IsReady(kind) && queue.TryDequeueAny(out Waiter<bool> waiter, out long version))
         {
             // Claim each waiter; one already claimed (by its cancellation or another waker) is skipped.
-            if (waiter.TryClaim(token, WaiterStatus.Matched))
+            if (waiter.TryClaim(version, WaiterStatus.Matched))
             {
                 waiter.PublishResult(true);
             }
@@ -200,9 +200,9 @@ internal sealed class ParkingLot<T>
             Parked.TryDequeueAny(out _, out _);
         }
 #endif
-        while (Parked.TryDequeueAny(out Waiter<T> waiter, out short token))
+        while (Parked.TryDequeueAny(out Waiter<T> waiter, out long version))
         {
-            if (waiter.TryClaim(token, WaiterStatus.Closed))
+            if (waiter.TryClaim(version, WaiterStatus.Closed))
             {
                 waiter.PublishError(_completion.CreateClosedException());
             }
@@ -212,9 +212,9 @@ internal sealed class ParkingLot<T>
     /// <summary>Completion only, after <see cref="Close"/>: answers every WaitTo caller in <paramref name="queue"/> for good.</summary>
     public void FailWaiting(WaiterQueue<bool> queue)
     {
-        while (queue.TryDequeueAny(out Waiter<bool> waiter, out short token))
+        while (queue.TryDequeueAny(out Waiter<bool> waiter, out long version))
         {
-            if (waiter.TryClaim(token, WaiterStatus.Closed))
+            if (waiter.TryClaim(version, WaiterStatus.Closed))
             {
                 // As in System.Threading.Channels: false after a clean completion, else the completion error.
                 if (_completion.Error is Exception error)

@@ -7,7 +7,8 @@ namespace RendezvousChannel.Internal;
 /// every <see cref="PeriodMilliseconds"/> at each trampoline and hands to the thread pool a deferred continuation
 /// whose waker has not returned since the previous look. Code that blocks a chained continuation until a
 /// continuation it woke has run (sync-over-async) therefore waits at most about two periods, where the pool
-/// would have had another worker steal it; it does not deadlock.
+/// would have had another worker steal it; it does not deadlock. ("About two periods" assumes the pool runs the
+/// tick on time; a starved pool delays it, as it would delay any work item.)
 /// </summary>
 /// <remarks>
 /// The timer ticks only while chains run: it stops itself after <see cref="IdleTicksBeforeStopping"/> ticks
@@ -32,6 +33,9 @@ internal static class StalledChainRescuer
 
     /// <summary><see cref="Stopped"/>, <see cref="Ticking"/> or <see cref="Stopping"/>; every change is a CAS.</summary>
     private static int s_state;
+
+    /// <summary>1 while a tick runs; ticks never overlap (see <see cref="OnTick"/>).</summary>
+    private static int s_inTick;
 
     /// <summary>Consecutive ticks that found no chain running (touched by ticks only).</summary>
     private static int s_idleTicks;
@@ -72,6 +76,25 @@ internal static class StalledChainRescuer
     }
 
     private static void OnTick()
+    {
+        // One tick at a time: the pool may run a timer's callbacks concurrently when it is busy (which is when
+        // rescuing matters), and two scans would race on the trampolines' snapshots and on freeing them.
+        if (Interlocked.Exchange(ref s_inTick, 1) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            Tick();
+        }
+        finally
+        {
+            Volatile.Write(ref s_inTick, 0);
+        }
+    }
+
+    private static void Tick()
     {
         if (Volatile.Read(ref s_state) != Ticking)
         {
@@ -121,6 +144,11 @@ internal static class StalledChainRescuer
     private static Timer CreateTimer()
     {
         // Capture no ExecutionContext: the timer must not keep alive the AsyncLocals of whichever chain created it.
+        if (ExecutionContext.IsFlowSuppressed())
+        {
+            return new Timer(static _ => OnTick(), null, Timeout.Infinite, Timeout.Infinite);
+        }
+
         using (ExecutionContext.SuppressFlow())
         {
             return new Timer(static _ => OnTick(), null, Timeout.Infinite, Timeout.Infinite);

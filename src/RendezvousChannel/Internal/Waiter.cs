@@ -10,8 +10,9 @@ namespace RendezvousChannel.Internal;
 /// <summary>
 /// One parked channel operation: a pooled, reusable <see cref="IValueTaskSource{TResult}"/> (reads, WaitTo
 /// calls) and <see cref="IValueTaskSource"/> (writes). Modelled on ManualResetValueTaskSourceCore, with two
-/// differences that the channels need: its outcome is claimed by a single compare-and-swap on a versioned
-/// state word (so a hand-off, a cancellation and the channel's completion race with exactly one winner),
+/// differences that the channels need: its outcome is claimed once, on a versioned state word (a
+/// compare-and-swap, so that a hand-off, a cancellation and the channel's completion race with exactly one
+/// winner; a plain write where the use cannot be canceled and has a single claimer, see TryClaim),
 /// and it schedules its own continuation as an <see cref="IThreadPoolWorkItem"/>, so waking it allocates
 /// nothing.
 /// </summary>
@@ -79,20 +80,27 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, ITrampo
 
     public Waiter(WaiterPool<T> pool) => _pool = pool;
 
-    /// <summary>The token the current use hands to its <see cref="ValueTask"/>.</summary>
-    public short Token => (short)(Volatile.Read(ref _state) >> StatusBits);
+    /// <summary>The token the current use hands to its <see cref="ValueTask"/>: the low 16 bits of its version.</summary>
+    public short Token => (short)Version;
+
+    /// <summary>
+    /// The current use's version (62 bits, so it never wraps): what queue entries, claimers and cancellation name
+    /// a use by. A 16-bit version could wrap while a stale entry of a canceled use waits in some idle channel's
+    /// queue and the pooled waiter is reused 65536 times elsewhere; the entry would then name a live use.
+    /// </summary>
+    public long Version => Volatile.Read(ref _state) >> StatusBits;
 
     /// <summary>Which side this waiter stands on in its current use.</summary>
     public WaiterKind Kind { get; private set; }
 
-    /// <summary>Prepares a freshly rented waiter for one operation and returns its token.</summary>
-    public short Arm(WaiterKind kind, IWaiterOwner owner)
+    /// <summary>Prepares a freshly rented waiter for one operation and returns its version.</summary>
+    public long Arm(WaiterKind kind, IWaiterOwner owner)
     {
         Debug.Assert((_state & StatusMask) == (long)WaiterStatus.Pending, "A rented waiter starts pending.");
         Debug.Assert(_continuation is null && _error is null, "A rented waiter carries nothing from its last use.");
         Kind = kind;
         _owner = owner;
-        return Token;
+        return Version;
     }
 
     /// <summary>Owner only, before parking: says whether this use carries a token that can cancel it.</summary>
@@ -121,24 +129,26 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, ITrampo
     /// if the waiter ended canceled, true if it is pending again and the caller must park it again (a
     /// cancellation racing that answer leaves a dead entry, which is harmless).
     /// </summary>
-    public bool ReleaseClaim(short token)
+    public bool ReleaseClaim(long version)
     {
         AssertClaimed();
-        // Release: the waiter is pending again; a cancellation callback that runs from now on claims it.
-        Volatile.Write(ref _state, Pack(token, WaiterStatus.Pending));
-        if (_cancellationToken.IsCancellationRequested && TryClaim(token, WaiterStatus.Canceled))
+        // The waiter is pending again; a cancellation callback that runs from now on claims it. An exchange, not
+        // a release write: the read of the token below must not move before it (store-buffering), or a callback
+        // that found the waiter claimed and a look that found the token uncanceled could both give up.
+        Interlocked.Exchange(ref _state, Pack(version, WaiterStatus.Pending));
+        if (_cancellationToken.IsCancellationRequested && TryClaim(version, WaiterStatus.Canceled))
         {
             PublishError(new OperationCanceledException(_cancellationToken));
         }
 
-        return IsPending(token);
+        return IsPending(version);
     }
 
-    /// <summary>Whether the use identified by <paramref name="token"/> is still parked and unclaimed.</summary>
-    public bool IsPending(short token) => Volatile.Read(ref _state) == Pack(token, WaiterStatus.Pending);
+    /// <summary>Whether the use identified by <paramref name="version"/> is still parked and unclaimed.</summary>
+    public bool IsPending(long version) => Volatile.Read(ref _state) == Pack(version, WaiterStatus.Pending);
 
     /// <summary>
-    /// Claims the use identified by <paramref name="token"/>: the single CAS Pending → <paramref name="outcome"/>
+    /// Claims the use identified by <paramref name="version"/>: the single CAS Pending → <paramref name="outcome"/>
     /// that decides who owns the waiter's outcome. Fails if another party claimed it first, or if the
     /// waiter has since been recycled (its version moved on).
     /// </summary>
@@ -149,10 +159,10 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, ITrampo
     /// write: the hand-off of an uncancelable operation pays no CAS here. Dead entries exist only for cancelable
     /// uses, and their tokens no longer match, so they still fail.
     /// </remarks>
-    public bool TryClaim(short token, WaiterStatus outcome)
+    public bool TryClaim(long version, WaiterStatus outcome)
     {
         Debug.Assert(outcome != WaiterStatus.Pending, "A claim decides an outcome.");
-        long pending = Pack(token, WaiterStatus.Pending);
+        long pending = Pack(version, WaiterStatus.Pending);
 #if PLANTED_BUGS
         if (PlantedBugSwitch.Is(PlantedBug.CheckThenActClaim))
         {
@@ -162,7 +172,7 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, ITrampo
                 return false;
             }
 
-            Volatile.Write(ref _state, Pack(token, outcome));
+            Volatile.Write(ref _state, Pack(version, outcome));
             return true;
         }
 #endif
@@ -177,13 +187,18 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, ITrampo
             }
 
             // Sole claimer of an uncancelable use (see remarks): the dequeue that handed us the entry already
-            // ordered the owner's writes (Item) before our reads. Release, so that IsPending readers see Item first.
-            Volatile.Write(ref _state, Pack(token, outcome));
+            // ordered the owner's writes (Item) before our reads, and no one else writes the state until we publish.
+#if DEBUG
+            bool claimed = Interlocked.CompareExchange(ref _state, Pack(version, outcome), pending) == pending;
+            Debug.Assert(claimed, "An uncancelable use has a single claimer.");
+#else
+            Volatile.Write(ref _state, Pack(version, outcome));
+#endif
             return true;
         }
 
         // Claim: the CAS is a full fence, so the claimer sees Item as the owner wrote it before parking.
-        return Interlocked.CompareExchange(ref _state, Pack(token, outcome), pending) == pending;
+        return Interlocked.CompareExchange(ref _state, Pack(version, outcome), pending) == pending;
     }
 
     /// <summary>Claimer only: ends the operation with <paramref name="error"/>, then publishes.</summary>
@@ -236,16 +251,16 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, ITrampo
     {
         // The registration is disposed (waiting for this callback) before the waiter is recycled, so the
         // token read here is the token of the use that registered.
-        short token = Token;
+        long version = Version;
 #if PLANTED_BUGS
-        if (PlantedBugSwitch.Is(PlantedBug.CancellationAlsoDelivers) && !IsPending(token))
+        if (PlantedBugSwitch.Is(PlantedBug.CancellationAlsoDelivers) && !IsPending(version))
         {
             // Planted bug (tests/Coyote): a cancellation that lost the claim publishes itself all the same.
             PublishError(new OperationCanceledException(cancellationToken));
             return;
         }
 #endif
-        if (TryClaim(token, WaiterStatus.Canceled))
+        if (TryClaim(version, WaiterStatus.Canceled))
         {
             IWaiterOwner? owner = _owner;
             PublishError(new OperationCanceledException(cancellationToken));
@@ -452,11 +467,17 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, ITrampo
         Volatile.Write(ref _continuation, null);
         // Release: the next use's version, Pending. Everything cleared above is visible before it.
         long version = (Volatile.Read(ref _state) >> StatusBits) + 1;
-        Volatile.Write(ref _state, Pack((short)version, WaiterStatus.Pending));
+        Volatile.Write(ref _state, Pack(version, WaiterStatus.Pending));
         _pool.Return(this);
     }
 
-    private static long Pack(short token, WaiterStatus status) => ((long)(ushort)token << StatusBits) | (long)status;
+    private static long Pack(long version, WaiterStatus status) => (version << StatusBits) | (long)status;
+
+    /// <summary>The <see cref="ValueTask{TResult}"/> of the use <paramref name="version"/> (a read or WaitTo call).</summary>
+    public ValueTask<T> AsValueTask(long version) => new(this, (short)version);
+
+    /// <summary>The <see cref="ValueTask"/> of the use <paramref name="version"/> (a write).</summary>
+    public ValueTask AsWriteValueTask(long version) => new(this, (short)version);
 
     [Conditional("DEBUG")]
     private void AssertClaimed() =>

@@ -31,9 +31,9 @@ internal enum EnqueueResult
 /// <c>Sequence = position + 1</c>; a dequeuer waits for that stamp, reads, clears and stamps
 /// <c>position + capacity</c>, freeing the slot for the next lap. A waiter for a stamp spins only while
 /// another thread is between its CAS and its stamp (a few instructions), as in Vyukov's queue.</para>
-/// <para>Entries are <c>(waiter, token)</c> pairs. An entry is not proof that its waiter is still parked: it
+/// <para>Entries are <c>(waiter, version)</c> pairs. An entry is not proof that its waiter is still parked: it
 /// may have been canceled, and even recycled. Whoever dequeues an entry must claim the waiter with
-/// <see cref="Waiter{T}.TryClaim"/> using the entry's token, and skip the entry if that fails.</para>
+/// <see cref="Waiter{T}.TryClaim"/> using the entry's version, and skip the entry if that fails.</para>
 /// <para>Growth: a full ring is frozen (a CAS sets the frozen bit, after which every CAS on it fails), its
 /// live entries are copied in order into a larger ring, and the new ring is installed with a CAS. Any
 /// thread that sees a frozen ring helps, so no thread waits on another's growth. Growth happens only when
@@ -76,9 +76,9 @@ internal sealed class WaiterQueue<T> : IWaiterOwner
     /// <summary>
     /// Parks <paramref name="waiter"/> at the tail, unless waiters of the other kind are parked or the queue
     /// is closed. The caller must already have armed the waiter, and must not touch it after success
-    /// except through the token it holds: from the moment of the CAS it can be claimed.
+    /// except through the version it holds: from the moment of the CAS it can be claimed.
     /// </summary>
-    public EnqueueResult TryEnqueue(WaiterKind kind, Waiter<T> waiter, short token)
+    public EnqueueResult TryEnqueue(WaiterKind kind, Waiter<T> waiter, long version)
     {
         Ring ring = Volatile.Read(ref _ring);
         while (true)
@@ -120,7 +120,7 @@ internal sealed class WaiterQueue<T> : IWaiterOwner
             {
                 AssertValid(ring, claimed);
                 uint position = GetHead(state) + (uint)count;
-                ring.Write(position, waiter, token);
+                ring.Write(position, waiter, version);
                 return EnqueueResult.Enqueued;
             }
         }
@@ -130,14 +130,14 @@ internal sealed class WaiterQueue<T> : IWaiterOwner
     /// Takes the oldest entry if the queue holds entries of <paramref name="kind"/>. The entry may be dead:
     /// the caller claims it with <see cref="Waiter{T}.TryClaim"/> and, if that fails, simply calls again.
     /// </summary>
-    public bool TryDequeue(WaiterKind kind, out Waiter<T> waiter, out short token) =>
-        TryDequeueCore(kind, anyKind: false, out waiter, out token);
+    public bool TryDequeue(WaiterKind kind, out Waiter<T> waiter, out long version) =>
+        TryDequeueCore(kind, anyKind: false, out waiter, out version);
 
     /// <summary>Takes the oldest entry of either kind (used to drain a closed queue).</summary>
-    public bool TryDequeueAny(out Waiter<T> waiter, out short token) =>
-        TryDequeueCore(WaiterKind.Reader, anyKind: true, out waiter, out token);
+    public bool TryDequeueAny(out Waiter<T> waiter, out long version) =>
+        TryDequeueCore(WaiterKind.Reader, anyKind: true, out waiter, out version);
 
-    private bool TryDequeueCore(WaiterKind kind, bool anyKind, out Waiter<T> waiter, out short token)
+    private bool TryDequeueCore(WaiterKind kind, bool anyKind, out Waiter<T> waiter, out long version)
     {
         Ring ring = Volatile.Read(ref _ring);
         while (true)
@@ -152,7 +152,7 @@ internal sealed class WaiterQueue<T> : IWaiterOwner
             if (GetCount(state) == 0 || (!anyKind && GetKind(state) != kind))
             {
                 waiter = null!;
-                token = 0;
+                version = 0;
                 return false;
             }
 
@@ -162,14 +162,14 @@ internal sealed class WaiterQueue<T> : IWaiterOwner
                 // Planted bug (tests/Coyote): take the head by a plain write after the look; an enqueue or
                 // dequeue that moved the state in between is overwritten.
                 Volatile.Write(ref ring.State, NextHeadState(state));
-                ring.Read(GetHead(state), out waiter, out token);
+                ring.Read(GetHead(state), out waiter, out version);
                 return true;
             }
 #endif
             // Claim the head position; the kind bit stays, so an emptied queue remembers its last kind harmlessly.
             if (Interlocked.CompareExchange(ref ring.State, NextHeadState(state), state) == state)
             {
-                ring.Read(GetHead(state), out waiter, out token);
+                ring.Read(GetHead(state), out waiter, out version);
                 return true;
             }
         }
@@ -241,8 +241,8 @@ internal sealed class WaiterQueue<T> : IWaiterOwner
         uint head = GetHead(state);
         for (int i = 0; i < count; i++)
         {
-            if (ring.TryPeek(head + (uint)i, out Waiter<T> waiter, out short token) &&
-                waiter.Kind == kind && waiter.IsPending(token))
+            if (ring.TryPeek(head + (uint)i, out Waiter<T> waiter, out long version) &&
+                waiter.Kind == kind && waiter.IsPending(version))
             {
                 live++;
             }
@@ -253,7 +253,7 @@ internal sealed class WaiterQueue<T> : IWaiterOwner
 
     /// <summary>
     /// If the head entry is written and dead, pops it by a CAS on the unchanged <paramref name="state"/> and
-    /// returns true. A dead entry never becomes live again (its token's claim is final), so the peek
+    /// returns true. A dead entry never becomes live again (its version's claim is final), so the peek
     /// stays true up to the CAS, and the CAS fails if anyone else moved the queue meanwhile.
     /// </summary>
     private static bool TryPopDeadHead(Ring ring, long state)
@@ -264,7 +264,7 @@ internal sealed class WaiterQueue<T> : IWaiterOwner
         }
 
         uint head = GetHead(state);
-        if (!ring.TryPeek(head, out Waiter<T> waiter, out short token) || waiter.IsPending(token))
+        if (!ring.TryPeek(head, out Waiter<T> waiter, out long version) || waiter.IsPending(version))
         {
             return false;
         }
@@ -300,15 +300,15 @@ internal sealed class WaiterQueue<T> : IWaiterOwner
         // one; an enqueuer that claimed a position before the freeze may still be writing it, so wait for
         // its stamp. A waiter that dies after we looked is copied as a dead entry, which is harmless.
         var waiters = new Waiter<T>[count];
-        var tokens = new short[count];
+        var versions = new long[count];
         int live = 0;
         for (int i = 0; i < count; i++)
         {
-            frozen.WaitAndPeek(head + (uint)i, out Waiter<T> waiter, out short token);
-            if (waiter.IsPending(token))
+            frozen.WaitAndPeek(head + (uint)i, out Waiter<T> waiter, out long version);
+            if (waiter.IsPending(version))
             {
                 waiters[live] = waiter;
-                tokens[live] = token;
+                versions[live] = version;
                 live++;
             }
         }
@@ -324,7 +324,7 @@ internal sealed class WaiterQueue<T> : IWaiterOwner
             capacity *= 2;
         }
 
-        var grown = new Ring(capacity, head, waiters, tokens, live,
+        var grown = new Ring(capacity, head, waiters, versions, live,
             (state & ~(FrozenBit | CountMask | 0xFFFFFFFFL)) | ((long)live << CountShift) | head);
 
         // Install the copy; if another helper installed its own copy first, ours is dropped unseen.
@@ -374,7 +374,7 @@ internal sealed class WaiterQueue<T> : IWaiterOwner
             }
         }
 
-        public Ring(int capacity, uint head, Waiter<T>[] waiters, short[] tokens, int count, long state)
+        public Ring(int capacity, uint head, Waiter<T>[] waiters, long[] versions, int count, long state)
             : this(capacity)
         {
             for (int k = 0; k < capacity; k++)
@@ -384,7 +384,7 @@ internal sealed class WaiterQueue<T> : IWaiterOwner
                 if (k < count)
                 {
                     slot.Waiter = waiters[k];
-                    slot.Token = tokens[k];
+                    slot.Version = versions[k];
                     slot.Sequence = position + 1;
                 }
                 else
@@ -402,55 +402,55 @@ internal sealed class WaiterQueue<T> : IWaiterOwner
         public long ReadState() => Volatile.Read(ref State);
 
         /// <summary>Enqueuer that claimed <paramref name="position"/>: fills its slot and stamps it.</summary>
-        public void Write(uint position, Waiter<T> waiter, short token)
+        public void Write(uint position, Waiter<T> waiter, long version)
         {
             ref Slot slot = ref _slots[position & (uint)_mask];
             // The previous lap's dequeuer of this slot may still be reading it: wait for its release stamp.
             SpinUntil(ref slot.Sequence, position);
             slot.Waiter = waiter;
-            slot.Token = token;
-            // Publish the entry: release, so a dequeuer that sees the stamp sees the waiter and token.
+            slot.Version = version;
+            // Publish the entry: release, so a dequeuer that sees the stamp sees the waiter and version.
             Volatile.Write(ref slot.Sequence, position + 1);
         }
 
         /// <summary>Dequeuer that claimed <paramref name="position"/>: reads its entry and frees the slot.</summary>
-        public void Read(uint position, out Waiter<T> waiter, out short token)
+        public void Read(uint position, out Waiter<T> waiter, out long version)
         {
             ref Slot slot = ref _slots[position & (uint)_mask];
             // The enqueuer that claimed this position may still be writing it: wait for its stamp (acquire).
             SpinUntil(ref slot.Sequence, position + 1);
             waiter = slot.Waiter!;
-            token = slot.Token;
+            version = slot.Version;
             slot.Waiter = null;
             // Free the slot for the enqueuer of the next lap: release, after our reads.
             Volatile.Write(ref slot.Sequence, position + (uint)_slots.Length);
         }
 
         /// <summary>Reads the entry at <paramref name="position"/> without claiming it, if it is written.</summary>
-        public bool TryPeek(uint position, out Waiter<T> waiter, out short token)
+        public bool TryPeek(uint position, out Waiter<T> waiter, out long version)
         {
             ref Slot slot = ref _slots[position & (uint)_mask];
             if (Volatile.Read(ref slot.Sequence) != position + 1)
             {
                 waiter = null!;
-                token = 0;
+                version = 0;
                 return false;
             }
 
             waiter = slot.Waiter!;
-            token = slot.Token;
+            version = slot.Version;
             // Only a dequeue that claimed this position may clear the slot, and the caller's CAS on the state
             // word fails if that happened; a torn read here is therefore never acted upon.
             return waiter is not null;
         }
 
         /// <summary>Growth only: reads a frozen ring's entry, waiting for an enqueuer still writing it.</summary>
-        public void WaitAndPeek(uint position, out Waiter<T> waiter, out short token)
+        public void WaitAndPeek(uint position, out Waiter<T> waiter, out long version)
         {
             ref Slot slot = ref _slots[position & (uint)_mask];
             SpinUntil(ref slot.Sequence, position + 1);
             waiter = slot.Waiter!;
-            token = slot.Token;
+            version = slot.Version;
         }
 
         private static void SpinUntil(ref uint sequence, uint expected)
@@ -467,7 +467,7 @@ internal sealed class WaiterQueue<T> : IWaiterOwner
     private struct Slot
     {
         public Waiter<T>? Waiter;
-        public short Token;
+        public long Version;
         public uint Sequence;
     }
 }

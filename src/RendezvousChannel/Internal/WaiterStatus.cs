@@ -1,6 +1,10 @@
 namespace RendezvousChannel.Internal;
 
-/// <summary>The life of one parked operation. Only <see cref="Pending"/> can change, and only once, by a CAS.</summary>
+/// <summary>
+/// The life of one parked operation. Only <see cref="Pending"/> changes: once, by its claim (see
+/// <see cref="Waiter{T}.TryClaim"/>), or back to <see cref="Pending"/> when a ring's waker releases a claim it
+/// could not serve (<see cref="Waiter{T}.ReleaseClaim"/>).
+/// </summary>
 internal enum WaiterStatus
 {
     /// <summary>Parked and unclaimed: a partner, a cancellation or the completion may claim it.</summary>
