@@ -2,7 +2,7 @@
 //
 // Go's scheduler puts a goroutine woken by a channel operation in its waker's runnext slot, so that it runs
 // next on the same processor instead of going through a run queue; idle processors may steal it after a short
-// delay. Here a woken channel continuation is deferred into a per-thread slot and run by a trampoline loop as
+// delay. Here a woken channel continuation is deferred into a small per-thread FIFO and run by a trampoline loop as
 // soon as the continuation that woke it returns; StalledChainRescuer.cs plays the stealing processors.
 
 using System;
@@ -22,7 +22,7 @@ namespace RendezvousChannel.Internal;
 /// <para>The rules, which keep it safe:</para>
 /// <list type="bullet">
 /// <item><description>Only a thread that is running a chain (<see cref="Run"/>, i.e. the thread pool is running
-/// one of our waiters) defers, and only into an empty slot; every other wake-up goes to the pool as
+/// one of our waiters) defers, and only while its FIFO has room; every other wake-up goes to the pool as
 /// before.</description></item>
 /// <item><description>A deferred continuation runs from the loop in <see cref="Run"/> after the waking one
 /// has returned: never inside a channel operation, and never deeper on the stack.</description></item>
@@ -30,8 +30,8 @@ namespace RendezvousChannel.Internal;
 /// pool, so that other work queued on this worker is not starved.</description></item>
 /// <item><description>Between two continuations the thread gets back the ExecutionContext and
 /// SynchronizationContext it started the chain with, as the thread pool resets them between work items.</description></item>
-/// <item><description>The slot is stealable: if the waking continuation runs (or blocks) for a whole tick of
-/// <see cref="StalledChainRescuer"/>, the rescuer hands the deferred continuation to the pool, so code that
+/// <item><description>Deferred continuations are stealable: if the waking continuation runs (or blocks) for a whole
+/// tick of <see cref="StalledChainRescuer"/>, the rescuer hands what it deferred to the pool, so code that
 /// blocks waiting for it cannot deadlock.</description></item>
 /// <item><description>Stages that do long CPU work per item would run one after another on a chain where the
 /// pool would run them in parallel: a thread whose chained continuations average more than
@@ -44,7 +44,7 @@ namespace RendezvousChannel.Internal;
 [DebuggerDisplay("Running = {_running}, Deferred = {_tail - _head}")]
 internal sealed class ContinuationTrampoline
 {
-    /// <summary>Continuations per chain before the rest go back to the pool: tens of microseconds of hand-offs.</summary>
+    /// <summary>Continuations per chain before the rest go back to the pool: about a hundred microseconds of hand-offs.</summary>
     internal const int ChainBudget = 1024;
 
     /// <summary>
@@ -128,7 +128,7 @@ internal sealed class ContinuationTrampoline
 
     /// <summary>
     /// Called where a woken continuation would be queued to the thread pool: defers it to this thread's chain
-    /// instead, if this thread is running one and its slot is free. False: queue it as usual.
+    /// instead, if this thread is running one and its FIFO has room. False: queue it as usual.
     /// </summary>
     public static bool TryDefer(ITrampolineWorkItem item)
     {

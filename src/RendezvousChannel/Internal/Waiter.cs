@@ -107,8 +107,9 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, ITrampo
     public void PrepareCancellation(CancellationToken cancellationToken) => _cancelable = cancellationToken.CanBeCanceled;
 
     /// <summary>
-    /// Arms cancellation once the waiter is parked (after <see cref="PrepareCancellation"/> with the same token). If the token is already canceled the callback runs here,
-    /// synchronously, and claims the waiter; if a partner claimed it first, the callback loses and does nothing.
+    /// Arms cancellation once the waiter is parked (after <see cref="PrepareCancellation"/> with the same token).
+    /// If the token is already canceled the callback runs here, synchronously, and claims the waiter; if a
+    /// partner claimed it first, the callback loses and does nothing.
     /// </summary>
     public void RegisterCancellation(CancellationToken cancellationToken)
     {
@@ -148,16 +149,16 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, ITrampo
     public bool IsPending(long version) => Volatile.Read(ref _state) == Pack(version, WaiterStatus.Pending);
 
     /// <summary>
-    /// Claims the use identified by <paramref name="version"/>: the single CAS Pending → <paramref name="outcome"/>
-    /// that decides who owns the waiter's outcome. Fails if another party claimed it first, or if the
+    /// Claims the use identified by <paramref name="version"/>: the single step Pending → <paramref name="outcome"/>
+    /// (a CAS, or a plain write where the remarks allow) that decides who owns the waiter's outcome. Fails if another party claimed it first, or if the
     /// waiter has since been recycled (its version moved on).
     /// </summary>
     /// <remarks>
     /// Every claimer but a cancellation first takes the waiter's entry out of its queue (a CAS that only one
     /// party wins per entry, and an entry is queued once per parking) or holds the waiter unparked (a reparking
-    /// waker). So a use that cannot be canceled has exactly one claimer, which claims it with a plain release
-    /// write: the hand-off of an uncancelable operation pays no CAS here. Dead entries exist only for cancelable
-    /// uses, and their tokens no longer match, so they still fail.
+    /// waker). So a use that cannot be canceled has exactly one claimer, which claims it with a plain write: the
+    /// hand-off of an uncancelable operation pays no CAS here. Dead entries exist only for cancelable uses, and
+    /// their versions no longer match, so they still fail.
     /// </remarks>
     public bool TryClaim(long version, WaiterStatus outcome)
     {
