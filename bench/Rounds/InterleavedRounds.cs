@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Threading.Tasks;
@@ -11,12 +12,20 @@ namespace RendezvousChannel.Benchmarks.Rounds;
 /// </summary>
 internal static class InterleavedRounds
 {
-    /// <summary>Rounds run and thrown away first: JIT tiering, pool warm-up, thread-pool ramp-up.</summary>
-    public const int WarmUpRounds = 3;
+    /// <summary>
+    /// Rounds are run and thrown away for at least this long first. Counted rounds were not enough: tiered JIT
+    /// compilation (tier 0, then instrumented, then optimized with PGO) took the first 0.5-1 s of a process here,
+    /// with both sides 2-4x slower than in steady state and their ratio near 1.
+    /// </summary>
+    public static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(3);
+
+    /// <summary>And at least this many warm-up rounds of each side.</summary>
+    public const int MinWarmUpRounds = 3;
 
     public static RoundsResult Run(RoundsWorkload workload, int rounds)
     {
-        for (int i = 0; i < WarmUpRounds; i++)
+        long warmUpStarted = Stopwatch.GetTimestamp();
+        for (int i = 0; i < MinWarmUpRounds || Stopwatch.GetElapsedTime(warmUpStarted) < WarmUp; i++)
         {
             Time(workload.Ours, workload.OperationsPerRound);
             Time(workload.Baseline, workload.OperationsPerRound);
@@ -42,7 +51,7 @@ internal static class InterleavedRounds
     }
 
     /// <summary>Nanoseconds per operation of one call; the call's own checks throw on a lost or wrong item.</summary>
-    private static double Time(System.Func<Task> workload, int operations)
+    private static double Time(Func<Task> workload, int operations)
     {
         long started = Stopwatch.GetTimestamp();
         Workloads.WorkloadCompletion.Wait(workload());

@@ -48,7 +48,7 @@ internal static class RoundsCommand
         ];
 
         output.WriteLine($"RendezvousChannel<int> vs Channel.CreateBounded<int>(0), default options, {Environment.ProcessorCount} cores.");
-        output.WriteLine($"{rounds} rounds of {OperationsPerRound} operations per workload after {InterleavedRounds.WarmUpRounds} warm-up rounds; ours and the BCL back to back in each round, order alternating.");
+        output.WriteLine($"{rounds} rounds of {OperationsPerRound} operations per workload after {InterleavedRounds.WarmUp.TotalSeconds:F0} s of warm-up rounds; ours and the BCL back to back in each round, order alternating.");
         var table = new TextTable("Workload", ">Ours ns/op (median)", ">BCL ns/op (median)", ">Ratio (median of rounds)", ">Ratio (quartiles)");
         foreach (RoundsWorkload workload in workloads)
         {
