@@ -1,7 +1,9 @@
 using System;
 using System.Runtime.CompilerServices;
 using System.Threading;
+using System.Threading.Channels;
 using System.Threading.Tasks;
+using RendezvousChannel.Internal;
 using Xunit;
 
 namespace RendezvousChannel.Tests.Unit;
@@ -86,6 +88,87 @@ public class ContinuationChainingTests
         Assert.Null(seenContext);
         first.Writer.Complete();
         second.Writer.Complete();
+    }
+
+    [Fact]
+    public async Task Items_arrive_exactly_once_while_the_rescuer_steals_from_chains()
+    {
+        // One reader, resumed on a chain, takes an item with TryRead, which defers the parked writer it took it
+        // from to its chain, and then blocks its thread for ten rescuer periods; it repeats that until the rescuer
+        // has stolen something. Every item must still arrive exactly once, and nothing may hang. (Planting a
+        // rescuer that loses what it steals hangs this test; one that steals without the CAS crashes it.)
+        long rescuedBefore = ContinuationTrampoline.RescuedCount;
+        // The rescuer's tick is a thread-pool work item, and so is the stolen continuation: with the blocked reader
+        // on one worker and the test host's own work on the others, a 2-core pool could leave the tick waiting for
+        // the pool to add a thread (about half a second), longer than a block lasts. Room for both, meanwhile.
+        ThreadPool.GetMinThreads(out int minWorkers, out int minIo);
+        ThreadPool.SetMinThreads(Math.Max(minWorkers, Environment.ProcessorCount + 4), minIo);
+        try
+        {
+            await RunWithBlockingReader(rescuedBefore);
+        }
+        finally
+        {
+            ThreadPool.SetMinThreads(minWorkers, minIo);
+        }
+    }
+
+    private static async Task RunWithBlockingReader(long rescuedBefore)
+    {
+        const int Writers = 4, Readers = 2, PerWriter = 4000, MaxBlocks = 40;
+        var channel = new RendezvousChannel<long>();
+        long[] seen = new long[Writers * PerWriter];
+        int blocked = 0;
+
+        Task[] writers = new Task[Writers];
+        for (int w = 0; w < Writers; w++)
+        {
+            int writer = w;
+            writers[w] = Task.Run(async () =>
+            {
+                for (int i = 0; i < PerWriter; i++)
+                {
+                    await channel.Writer.WriteAsync(((long)writer * PerWriter) + i);
+                }
+            });
+        }
+
+        Task[] readers = new Task[Readers];
+        for (int r = 0; r < Readers; r++)
+        {
+            bool blocks = r == 0;
+            readers[r] = Task.Run(async () =>
+            {
+                try
+                {
+                    while (true)
+                    {
+                        ValueTask<long> read = channel.Reader.ReadAsync();
+                        // A read that parks is resumed by the pool through its waiter: on a chain.
+                        bool resumedOnAChain = !read.IsCompleted;
+                        long item = await read;
+                        Interlocked.Increment(ref seen[item]);
+                        if (blocks && resumedOnAChain && blocked < MaxBlocks && ContinuationTrampoline.RescuedCount == rescuedBefore &&
+                            channel.Reader.TryRead(out long taken))
+                        {
+                            Interlocked.Increment(ref seen[taken]);
+                            blocked++;
+                            Thread.Sleep(10 * StalledChainRescuer.PeriodMilliseconds);
+                        }
+                    }
+                }
+                catch (ChannelClosedException)
+                {
+                }
+            });
+        }
+
+        await Eventually.Completes(Task.WhenAll(writers));
+        channel.Writer.Complete();
+        await Eventually.Completes(Task.WhenAll(readers));
+        Assert.All(seen, count => Assert.Equal(1, count));
+        // The premise: the rescuer did steal (a test that never exercised it would prove nothing).
+        Assert.True(ContinuationTrampoline.RescuedCount > rescuedBefore, $"The rescuer never stole ({blocked} blocks).");
     }
 
     private static async Task WaitUntilParkedReaders(RendezvousChannel<int> channel, int readers)

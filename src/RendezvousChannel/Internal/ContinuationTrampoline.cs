@@ -122,6 +122,12 @@ internal sealed class ContinuationTrampoline
     private int _backOffSpan = BackOffMilliseconds;
     private long _lastBackOff = long.MinValue / 2;
 
+    /// <summary>Continuations the rescuer has handed to the pool since the process started (for diagnostics and tests).</summary>
+    private static long s_rescued;
+
+    /// <summary>How many deferred continuations the rescuer has stolen from stalled chains so far.</summary>
+    internal static long RescuedCount => Volatile.Read(ref s_rescued);
+
     // The rescuer's snapshot of this trampoline from its previous tick (touched only by the rescuer).
     private bool _seenRunning;
     private int _seenStarted;
@@ -207,8 +213,11 @@ internal sealed class ContinuationTrampoline
                 }
                 else if (ran == ChainBudget)
                 {
-                    // Budget spent: the rest of the chain waits its turn in the pool like any work item.
-                    ThreadPool.UnsafeQueueUserWorkItem(next, preferLocal: true);
+                    // Budget spent: the rest of the chain waits its turn in the pool's global queue, behind the
+                    // work queued meanwhile (a timer tick, another chain's leftovers). The worker's local queue
+                    // would not do: the worker pops it first, so a busy chain would requeue itself there forever
+                    // and starve the global queue, the rescuer's ticks included.
+                    ThreadPool.UnsafeQueueUserWorkItem(next, preferLocal: false);
                     return;
                 }
             }
@@ -218,7 +227,7 @@ internal sealed class ContinuationTrampoline
             // Whatever is still deferred (the budget is spent, or a continuation threw) must still run.
             for (ITrampolineWorkItem? left = TakeDeferred(); left is not null; left = TakeDeferred())
             {
-                ThreadPool.UnsafeQueueUserWorkItem(left, preferLocal: true);
+                ThreadPool.UnsafeQueueUserWorkItem(left, preferLocal: false);
             }
 
             if (ran > 1)
@@ -410,6 +419,7 @@ internal sealed class ContinuationTrampoline
                     if (deferred is not null && Interlocked.CompareExchange(ref slot, null, deferred) == deferred)
                     {
                         ThreadPool.UnsafeQueueUserWorkItem(deferred, preferLocal: false);
+                        Interlocked.Increment(ref s_rescued);
                         stole = true;
                     }
                 }

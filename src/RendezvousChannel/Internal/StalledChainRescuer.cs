@@ -7,8 +7,9 @@ namespace RendezvousChannel.Internal;
 /// every <see cref="PeriodMilliseconds"/> at each trampoline and hands to the thread pool a deferred continuation
 /// whose waker has not returned since the previous look. Code that blocks a chained continuation until a
 /// continuation it woke has run (sync-over-async) therefore waits at most about two periods, where the pool
-/// would have had another worker steal it; it does not deadlock. ("About two periods" assumes the pool runs the
-/// tick on time; a starved pool delays it, as it would delay any work item.)
+/// would have had another worker steal it; it does not deadlock. ("About two periods" assumes the pool has a
+/// worker for the tick; in a starved pool, with every worker blocked, the tick and then the stolen continuation
+/// wait for the pool to add one, as any queued work item would.)
 /// </summary>
 /// <remarks>
 /// The timer ticks only while chains run: it stops itself after <see cref="IdleTicksBeforeStopping"/> ticks
