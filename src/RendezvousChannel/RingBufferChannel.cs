@@ -140,7 +140,7 @@ public sealed class RingBufferChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
     /// <summary>
     /// Restores "parked readers only while empty, parked writers only while full" after a race broke it: moves
     /// ring items to the oldest parked readers and the items of the oldest parked writers into the ring, then
-    /// wakes WaitTo callers whose condition holds. Any thread may run it; every step is a claim (Waiter.TryClaim).
+    /// wakes WaitTo callers whose condition holds. Any thread may run it; every step is a claim by CAS.
     /// </summary>
     private void Balance()
     {

@@ -54,7 +54,6 @@ internal sealed class ParkingLot<T>
     /// <summary>Parks an armed waiter and arms its cancellation, or says why it could not park.</summary>
     public EnqueueResult TryPark(Waiter<T> waiter, long version, CancellationToken cancellationToken)
     {
-        waiter.PrepareCancellation(cancellationToken);
         EnqueueResult result = Parked.TryEnqueue(waiter.Kind, waiter, version);
         if (result == EnqueueResult.Enqueued)
         {
@@ -72,7 +71,7 @@ internal sealed class ParkingLot<T>
     {
         while (Parked.TryDequeue(WaiterKind.Writer, out Waiter<T> writer, out long version))
         {
-            // Claim the writer: the claim makes us the only party that ends its WriteAsync, so its item is ours.
+            // Claim the writer: the CAS makes us the only party that ends its WriteAsync, so its item is ours.
             if (writer.TryClaim(version, WaiterStatus.Matched))
             {
                 item = writer.Item;
@@ -91,7 +90,7 @@ internal sealed class ParkingLot<T>
     {
         while (Parked.TryDequeue(WaiterKind.Reader, out Waiter<T> reader, out long version))
         {
-            // Claim the reader: the claim makes us the only party that ends its ReadAsync.
+            // Claim the reader: the CAS makes us the only party that ends its ReadAsync.
             if (reader.TryClaim(version, WaiterStatus.Matched))
             {
                 reader.PublishResult(item);
@@ -134,7 +133,6 @@ internal sealed class ParkingLot<T>
         WaiterQueue<bool> queue = kind == WaiterKind.Reader ? WaitingToRead : WaitingToWrite;
         Waiter<bool> waiter = _signalPool.Rent();
         long version = waiter.Arm(kind, queue);
-        waiter.PrepareCancellation(cancellationToken);
         if (queue.TryEnqueue(kind, waiter, version) != EnqueueResult.Enqueued)
         {
             // A single-kind queue refuses only when it is closed: the channel completed meanwhile.

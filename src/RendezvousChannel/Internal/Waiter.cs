@@ -10,9 +10,8 @@ namespace RendezvousChannel.Internal;
 /// <summary>
 /// One parked channel operation: a pooled, reusable <see cref="IValueTaskSource{TResult}"/> (reads, WaitTo
 /// calls) and <see cref="IValueTaskSource"/> (writes). Modelled on ManualResetValueTaskSourceCore, with two
-/// differences that the channels need: its outcome is claimed once, on a versioned state word (a
-/// compare-and-swap, so that a hand-off, a cancellation and the channel's completion race with exactly one
-/// winner; a plain write where the use cannot be canceled and has a single claimer, see TryClaim),
+/// differences that the channels need: its outcome is claimed by a single compare-and-swap on a versioned
+/// state word (so a hand-off, a cancellation and the channel's completion race with exactly one winner),
 /// and it schedules its own continuation as an <see cref="IThreadPoolWorkItem"/>, so waking it allocates
 /// nothing.
 /// </summary>
@@ -68,13 +67,6 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, ITrampo
     private CancellationToken _cancellationToken;
     private CancellationTokenRegistration _cancellationRegistration;
 
-    /// <summary>
-    /// Whether the current use can be canceled. Set by the owner before the waiter is parked (the parking CAS
-    /// publishes it); while false, the only parties that ever claim the waiter are those that took its entry
-    /// out of a queue (or hold it unparked), one at a time, so a claim needs no CAS (see <see cref="TryClaim"/>).
-    /// </summary>
-    private bool _cancelable;
-
     /// <summary>Told when a cancellation leaves this waiter dead inside its queue, so the queue can drop it.</summary>
     private IWaiterOwner? _owner;
 
@@ -103,17 +95,12 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, ITrampo
         return Version;
     }
 
-    /// <summary>Owner only, before parking: says whether this use carries a token that can cancel it.</summary>
-    public void PrepareCancellation(CancellationToken cancellationToken) => _cancelable = cancellationToken.CanBeCanceled;
-
     /// <summary>
-    /// Arms cancellation once the waiter is parked (after <see cref="PrepareCancellation"/> with the same token).
-    /// If the token is already canceled the callback runs here, synchronously, and claims the waiter; if a
-    /// partner claimed it first, the callback loses and does nothing.
+    /// Arms cancellation once the waiter is parked. If the token is already canceled the callback runs here,
+    /// synchronously, and claims the waiter; if a partner claimed it first, the callback loses and does nothing.
     /// </summary>
     public void RegisterCancellation(CancellationToken cancellationToken)
     {
-        Debug.Assert(_cancelable == cancellationToken.CanBeCanceled, "PrepareCancellation saw the same token.");
         if (cancellationToken.CanBeCanceled)
         {
             _cancellationToken = cancellationToken;
@@ -149,17 +136,10 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, ITrampo
     public bool IsPending(long version) => Volatile.Read(ref _state) == Pack(version, WaiterStatus.Pending);
 
     /// <summary>
-    /// Claims the use identified by <paramref name="version"/>: the single step Pending → <paramref name="outcome"/>
-    /// (a CAS, or a plain write where the remarks allow) that decides who owns the waiter's outcome. Fails if another party claimed it first, or if the
+    /// Claims the use identified by <paramref name="version"/>: the single CAS Pending → <paramref name="outcome"/>
+    /// that decides who owns the waiter's outcome. Fails if another party claimed it first, or if the
     /// waiter has since been recycled (its version moved on).
     /// </summary>
-    /// <remarks>
-    /// Every claimer but a cancellation first takes the waiter's entry out of its queue (a CAS that only one
-    /// party wins per entry, and an entry is queued once per parking) or holds the waiter unparked (a reparking
-    /// waker). So a use that cannot be canceled has exactly one claimer, which claims it with a plain write: the
-    /// hand-off of an uncancelable operation pays no CAS here. Dead entries exist only for cancelable uses, and
-    /// their versions no longer match, so they still fail.
-    /// </remarks>
     public bool TryClaim(long version, WaiterStatus outcome)
     {
         Debug.Assert(outcome != WaiterStatus.Pending, "A claim decides an outcome.");
@@ -177,27 +157,6 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, ITrampo
             return true;
         }
 #endif
-        // Read the flag before the state: if the state still carries our version, the flag read before it was
-        // that of our use too (a later use's flag is written only after our use was recycled).
-        if (!Volatile.Read(ref _cancelable))
-        {
-            // A stale entry (one left behind by a canceled use of this waiter) names an older version: not ours.
-            if (Volatile.Read(ref _state) != pending)
-            {
-                return false;
-            }
-
-            // Sole claimer of an uncancelable use (see remarks): the dequeue that handed us the entry already
-            // ordered the owner's writes (Item) before our reads, and no one else writes the state until we publish.
-#if DEBUG
-            bool claimed = Interlocked.CompareExchange(ref _state, Pack(version, outcome), pending) == pending;
-            Debug.Assert(claimed, "An uncancelable use has a single claimer.");
-#else
-            Volatile.Write(ref _state, Pack(version, outcome));
-#endif
-            return true;
-        }
-
         // Claim: the CAS is a full fence, so the claimer sees Item as the owner wrote it before parking.
         return Interlocked.CompareExchange(ref _state, Pack(version, outcome), pending) == pending;
     }
@@ -458,7 +417,6 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, ITrampo
         _cancellationRegistration.Dispose();
         _cancellationRegistration = default;
         _cancellationToken = default;
-        _cancelable = false;
         _owner = null;
         _error = null;
         _continuationState = null;

@@ -1,7 +1,7 @@
 namespace RendezvousChannel.Internal;
 
 /// <summary>
-/// The life of one parked operation. Only <see cref="Pending"/> changes: once, by its claim (see
+/// The life of one parked operation. Only <see cref="Pending"/> changes: once, by the CAS of its claim (see
 /// <see cref="Waiter{T}.TryClaim"/>), or back to <see cref="Pending"/> when a ring's waker releases a claim it
 /// could not serve (<see cref="Waiter{T}.ReleaseClaim"/>).
 /// </summary>
