@@ -24,7 +24,22 @@ public class ContinuationChainingTests
     {
         // Sync-over-async from inside a channel continuation: the client wakes the server's parked read (which is
         // deferred to the client's own chain), then blocks its thread until the server has run. With the thread
-        // pool another worker would steal the server's continuation; a chain must let it be stolen too.
+        // pool another worker would steal the server's continuation; a chain must let it be stolen too. A thread
+        // that was backing off from chaining would not defer at all, so the scenario is repeated until the rescuer
+        // is seen to steal during it.
+        bool rescued = false;
+        for (int attempt = 0; attempt < 20 && !rescued; attempt++)
+        {
+            long rescuedBefore = ContinuationTrampoline.RescuedCount;
+            Assert.True(await ClientBlocksOnTheServerItWoke(), "The client blocked forever on the continuation it woke.");
+            rescued = ContinuationTrampoline.RescuedCount > rescuedBefore;
+        }
+
+        Assert.True(rescued, "The rescuer never stole: the scenario did not happen.");
+    }
+
+    private static async Task<bool> ClientBlocksOnTheServerItWoke()
+    {
         var trigger = new RendezvousChannel<int>();
         var requests = new RendezvousChannel<int>();
         using var served = new ManualResetEventSlim();
@@ -46,19 +61,39 @@ public class ContinuationChainingTests
         await WaitUntilParkedReaders(requests, 1);
         await Eventually.Completes(trigger.Writer.WriteAsync(0));
 
-        Assert.True(await Eventually.Completes(client), "The client blocked forever on the continuation it woke.");
+        bool clientWasServed = await Eventually.Completes(client);
         await Eventually.Completes(server);
         trigger.Writer.Complete();
         requests.Writer.Complete();
+        return clientWasServed;
     }
 
     [Fact]
     public async Task Each_chained_continuation_starts_from_a_clean_ExecutionContext_and_SynchronizationContext()
     {
+        // Repeated until the second continuation did run chained (a thread backing off from chaining runs it as a
+        // plain work item, which proves nothing); every attempt must see clean contexts.
+        bool chained = false;
+        for (int attempt = 0; attempt < 100 && !chained; attempt++)
+        {
+            (string? seenFlowed, SynchronizationContext? seenContext, chained) = await SecondContinuationAfterADirtyFirst();
+            Assert.Null(seenFlowed);
+            Assert.Null(seenContext);
+            if (!chained)
+            {
+                await Task.Delay(20);
+            }
+        }
+
+        Assert.True(chained, "The second continuation never ran chained: the scenario did not happen.");
+    }
+
+    private static async Task<(string? Flowed, SynchronizationContext? Context, bool Chained)> SecondContinuationAfterADirtyFirst()
+    {
         var first = new RendezvousChannel<int>();
         var second = new RendezvousChannel<int>();
         var flowed = new AsyncLocal<string?>();
-        var observed = new TaskCompletionSource<(string? Flowed, SynchronizationContext? Context)>(
+        var observed = new TaskCompletionSource<(string?, SynchronizationContext?, bool)>(
             TaskCreationOptions.RunContinuationsAsynchronously);
 
         await Task.Run(() =>
@@ -68,7 +103,7 @@ public class ContinuationChainingTests
             secondRead.UnsafeOnCompleted(() =>
             {
                 secondRead.GetResult();
-                observed.SetResult((flowed.Value, SynchronizationContext.Current));
+                observed.SetResult((flowed.Value, SynchronizationContext.Current, ContinuationTrampoline.InChainedContinuation));
             });
 
             ValueTaskAwaiter<int> firstRead = first.Reader.ReadAsync().GetAwaiter();
@@ -83,11 +118,10 @@ public class ContinuationChainingTests
         });
 
         await Eventually.Completes(first.Writer.WriteAsync(1));
-        (string? seenFlowed, SynchronizationContext? seenContext) = await Eventually.Completes(observed.Task);
-        Assert.Null(seenFlowed);
-        Assert.Null(seenContext);
+        (string?, SynchronizationContext?, bool) result = await Eventually.Completes(observed.Task);
         first.Writer.Complete();
         second.Writer.Complete();
+        return result;
     }
 
     [Fact]
@@ -97,7 +131,6 @@ public class ContinuationChainingTests
         // from to its chain, and then blocks its thread for ten rescuer periods; it repeats that until the rescuer
         // has stolen something. Every item must still arrive exactly once, and nothing may hang. (Planting a
         // rescuer that loses what it steals hangs this test; one that steals without the CAS crashes it.)
-        long rescuedBefore = ContinuationTrampoline.RescuedCount;
         // The rescuer's tick is a thread-pool work item, and so is the stolen continuation: with the blocked reader
         // on one worker and the test host's own work on the others, a 2-core pool could leave the tick waiting for
         // the pool to add a thread (about half a second), longer than a block lasts. Room for both, meanwhile.
@@ -105,7 +138,7 @@ public class ContinuationChainingTests
         ThreadPool.SetMinThreads(Math.Max(minWorkers, Environment.ProcessorCount + 4), minIo);
         try
         {
-            await RunWithBlockingReader(rescuedBefore);
+            await RunWithBlockingReader();
         }
         finally
         {
@@ -113,12 +146,13 @@ public class ContinuationChainingTests
         }
     }
 
-    private static async Task RunWithBlockingReader(long rescuedBefore)
+    private static async Task RunWithBlockingReader()
     {
         const int Writers = 4, Readers = 2, PerWriter = 4000, MaxBlocks = 40;
         var channel = new RendezvousChannel<long>();
         long[] seen = new long[Writers * PerWriter];
-        int blocked = 0;
+        int[] written = new int[Writers];
+        int blocked = 0, ownRescues = 0;
 
         Task[] writers = new Task[Writers];
         for (int w = 0; w < Writers; w++)
@@ -129,6 +163,7 @@ public class ContinuationChainingTests
                 for (int i = 0; i < PerWriter; i++)
                 {
                     await channel.Writer.WriteAsync(((long)writer * PerWriter) + i);
+                    Volatile.Write(ref written[writer], i + 1);
                 }
             });
         }
@@ -148,12 +183,22 @@ public class ContinuationChainingTests
                         bool resumedOnAChain = !read.IsCompleted;
                         long item = await read;
                         Interlocked.Increment(ref seen[item]);
-                        if (blocks && resumedOnAChain && blocked < MaxBlocks && ContinuationTrampoline.RescuedCount == rescuedBefore &&
+                        if (blocks && resumedOnAChain && blocked < MaxBlocks && ownRescues == 0 &&
                             channel.Reader.TryRead(out long taken))
                         {
+                            // Taking from a parked writer deferred it to this chain; now block past two ticks. If
+                            // that writer moved on meanwhile, and the rescuer stole something, it was rescued.
                             Interlocked.Increment(ref seen[taken]);
                             blocked++;
+                            int writer = (int)(taken / PerWriter);
+                            int writtenBefore = Volatile.Read(ref written[writer]);
+                            long rescuedBeforeBlock = ContinuationTrampoline.RescuedCount;
                             Thread.Sleep(10 * StalledChainRescuer.PeriodMilliseconds);
+                            if (Volatile.Read(ref written[writer]) > writtenBefore &&
+                                ContinuationTrampoline.RescuedCount > rescuedBeforeBlock)
+                            {
+                                ownRescues++;
+                            }
                         }
                     }
                 }
@@ -167,8 +212,8 @@ public class ContinuationChainingTests
         channel.Writer.Complete();
         await Eventually.Completes(Task.WhenAll(readers));
         Assert.All(seen, count => Assert.Equal(1, count));
-        // The premise: the rescuer did steal (a test that never exercised it would prove nothing).
-        Assert.True(ContinuationTrampoline.RescuedCount > rescuedBefore, $"The rescuer never stole ({blocked} blocks).");
+        // The premise: a blocked reader's deferred writer was rescued (a test that never exercised it proves nothing).
+        Assert.True(ownRescues > 0, $"No deferred writer was rescued in {blocked} blocks: the scenario did not happen.");
     }
 
     private static async Task WaitUntilParkedReaders(RendezvousChannel<int> channel, int readers)

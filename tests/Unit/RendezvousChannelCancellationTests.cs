@@ -120,20 +120,72 @@ public class RendezvousChannelCancellationTests
     }
 
     [Fact]
+    public void Awaiting_a_ValueTask_again_while_its_first_continuation_waits_to_run_throws_InvalidOperationException()
+    {
+        // The first continuation is published and handed to a SynchronizationContext that holds it, so it is
+        // scheduled but has not run: a second await must be refused, not scheduled a second time.
+        var channel = new RendezvousChannel<int>();
+        var held = new HoldingSynchronizationContext();
+        SynchronizationContext? previous = SynchronizationContext.Current;
+        ValueTask<int> read = channel.Reader.ReadAsync();
+        int result = 0;
+        SynchronizationContext.SetSynchronizationContext(held);
+        try
+        {
+            read.GetAwaiter().OnCompleted(() => result = read.GetAwaiter().GetResult());
+        }
+        finally
+        {
+            SynchronizationContext.SetSynchronizationContext(previous);
+        }
+
+        Assert.True(channel.Writer.TryWrite(5));
+        Assert.Equal(1, held.Count);
+        Assert.Throws<InvalidOperationException>(() => read.GetAwaiter().OnCompleted(() => { }));
+        held.RunAll();
+        Assert.Equal(5, result);
+    }
+
+    private sealed class HoldingSynchronizationContext : SynchronizationContext
+    {
+        private readonly System.Collections.Generic.List<(SendOrPostCallback Callback, object? State)> _posted = [];
+
+        public int Count => _posted.Count;
+
+        public override void Post(SendOrPostCallback d, object? state) => _posted.Add((d, state));
+
+        public void RunAll()
+        {
+            foreach ((SendOrPostCallback callback, object? state) in _posted)
+            {
+                callback(state);
+            }
+        }
+    }
+
+    [Fact]
     public async Task A_stale_entry_never_claims_its_waiter_in_a_later_use_even_65536_uses_later()
     {
         // A canceled read leaves a dead entry in channel A's queue, behind a live reader, so nothing trims it. Its
         // pooled waiter (idle waiters are per thread, shared by every channel of the same item type) then serves
         // 65536 more reads on channel B and parks there again: a 16-bit version would have wrapped, and A's stale
-        // entry would name B's live read.
+        // entry would name B's live read. A thread of its own, so that its idle slot starts empty and the reuse is
+        // certain (the test checks it); everything runs synchronously on it.
+        await Eventually.Completes(Task.Factory.StartNew(
+            StaleEntryScenario, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default));
+    }
+
+    private static void StaleEntryScenario()
+    {
         var a = new RendezvousChannel<int>();
         var b = new RendezvousChannel<int>();
         ValueTask<int> liveOnA = a.Reader.ReadAsync();
         using var cts = new CancellationTokenSource();
         ValueTask<int> canceledOnA = a.Reader.ReadAsync(cts.Token);
-        await cts.CancelAsync();
+        object canceledWaiter = SourceOf(canceledOnA);
+        cts.Cancel();
         Assert.True(canceledOnA.IsCanceled);
-        // Consume it here, on this thread: its waiter goes back to this thread's idle slot.
+        // Consume it here: its waiter goes back to this thread's idle slot.
         Assert.Throws<OperationCanceledException>(() => canceledOnA.GetAwaiter().GetResult());
 
         for (int i = 0; i < (1 << 16) - 1; i++)
@@ -144,14 +196,20 @@ public class RendezvousChannelCancellationTests
         }
 
         ValueTask<int> pendingOnB = b.Reader.ReadAsync();
+        Assert.Same(canceledWaiter, SourceOf(pendingOnB));
         Assert.True(a.Writer.TryWrite(1), "A's live reader takes the first item.");
         Assert.False(a.Writer.TryWrite(2), "Only a dead entry is left on A: no reader to take the second item.");
         Assert.False(pendingOnB.IsCompleted, "A's item must never reach a read parked on B.");
-        Assert.Equal(1, await Eventually.Completes(liveOnA));
+        Assert.Equal(1, liveOnA.GetAwaiter().GetResult());
 
         Assert.True(b.Writer.TryWrite(3));
-        Assert.Equal(3, await Eventually.Completes(pendingOnB));
+        Assert.Equal(3, pendingOnB.GetAwaiter().GetResult());
         a.Writer.Complete();
         b.Writer.Complete();
     }
+
+    /// <summary>The IValueTaskSource behind a pending ValueTask: the pooled waiter itself.</summary>
+    private static object SourceOf(ValueTask<int> task) =>
+        typeof(ValueTask<int>).GetField("_obj", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!
+            .GetValue(task)!;
 }

@@ -101,6 +101,9 @@ internal sealed class ContinuationTrampoline
     /// <summary>Counts the continuations the owner has started; unchanged across a rescuer tick means one is still running.</summary>
     private int _started;
 
+    /// <summary>Owner only: <see cref="_started"/> when the current chain began.</summary>
+    private int _chainBegan;
+
     /// <summary>
     /// The deferred continuations, oldest at <see cref="_head"/>, a FIFO owned by the owner: only the owner fills a
     /// slot, and only an empty one. A slot is emptied by a CAS, by the owner to run its continuation or by the
@@ -127,6 +130,10 @@ internal sealed class ContinuationTrampoline
 
     /// <summary>How many deferred continuations the rescuer has stolen from stalled chains so far.</summary>
     internal static long RescuedCount => Volatile.Read(ref s_rescued);
+
+    /// <summary>Whether the calling code runs in a chained continuation: one a chain ran after another (for tests).</summary>
+    internal static bool InChainedContinuation =>
+        t_trampoline is { } trampoline && trampoline._running != 0 && trampoline._started - trampoline._chainBegan > 1;
 
     // The rescuer's snapshot of this trampoline from its previous tick (touched only by the rescuer).
     private bool _seenRunning;
@@ -188,6 +195,7 @@ internal sealed class ContinuationTrampoline
         AssertOwnedByThisThread();
         // The contexts the pool gave us; each chained continuation starts from them, as a new work item would.
         ExecutionContext? executionContext = ExecutionContext.Capture();
+        _chainBegan = _started;
         ITrampolineWorkItem? next = first;
         long chainStarted = 0;
         int ran = 0;

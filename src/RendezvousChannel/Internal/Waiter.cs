@@ -269,9 +269,11 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, ITrampo
         flags &= ~ValueTaskSourceOnCompletedFlags.UseSchedulingContext;
 #endif
         Action<object?>? attached = Volatile.Read(ref _continuation);
-        if (attached is not null && !ReferenceEquals(attached, s_published))
+        if ((attached is not null && !ReferenceEquals(attached, s_published)) || _scheduledContinuation is not null)
         {
-            // A second await: refuse it before touching anything the first awaiter's wake-up will read.
+            // A second await: refuse it before touching anything the first awaiter's wake-up will read. Either the
+            // first continuation is still attached, or it is published and scheduled but has not run yet (a chain
+            // or a SynchronizationContext would otherwise run this waiter twice, the second time with nothing).
             ThrowHelper.ThrowInvalidOperation_MultipleContinuations();
         }
 
