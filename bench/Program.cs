@@ -1,9 +1,9 @@
 using System;
 using System.Linq;
-using RendezvousChannel.Benchmarks.Regression;
-using RendezvousChannel.Benchmarks.Running;
+using Rendezvous.Channels.Benchmarks.Regression;
+using Rendezvous.Channels.Benchmarks.Running;
 
-namespace RendezvousChannel.Benchmarks;
+namespace Rendezvous.Channels.Benchmarks;
 
 /// <summary>Entry point: the first word picks the command; see bench/README.md.</summary>
 internal static class Program

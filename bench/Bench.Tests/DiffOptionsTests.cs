@@ -1,8 +1,8 @@
 using System;
-using RendezvousChannel.Benchmarks.Regression;
+using Rendezvous.Channels.Benchmarks.Regression;
 using Xunit;
 
-namespace RendezvousChannel.Benchmarks.Tests;
+namespace Rendezvous.Channels.Benchmarks.Tests;
 
 public class DiffOptionsTests
 {

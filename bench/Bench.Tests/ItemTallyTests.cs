@@ -1,8 +1,8 @@
 using System;
-using RendezvousChannel.Benchmarks.Workloads;
+using Rendezvous.Channels.Benchmarks.Workloads;
 using Xunit;
 
-namespace RendezvousChannel.Benchmarks.Tests;
+namespace Rendezvous.Channels.Benchmarks.Tests;
 
 public class ItemTallyTests
 {

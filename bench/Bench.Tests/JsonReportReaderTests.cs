@@ -1,10 +1,10 @@
 using System.Collections.Generic;
 using System.IO;
-using RendezvousChannel.Benchmarks.Model;
-using RendezvousChannel.Benchmarks.Regression;
+using Rendezvous.Channels.Benchmarks.Model;
+using Rendezvous.Channels.Benchmarks.Regression;
 using Xunit;
 
-namespace RendezvousChannel.Benchmarks.Tests;
+namespace Rendezvous.Channels.Benchmarks.Tests;
 
 public sealed class JsonReportReaderTests : System.IDisposable
 {
@@ -13,13 +13,13 @@ public sealed class JsonReportReaderTests : System.IDisposable
         {
           "Title": "RingOneToOne",
           "Benchmarks": [
-            { "Namespace": "RendezvousChannel.Benchmarks.Ring", "Type": "RingOneToOne", "Method": "BclBounded",
+            { "Namespace": "Rendezvous.Channels.Benchmarks.Ring", "Type": "RingOneToOne", "Method": "BclBounded",
               "Parameters": "Capacity=16", "Statistics": { "Mean": 200.5 },
               "Memory": { "BytesAllocatedPerOperation": 11 } },
-            { "Namespace": "RendezvousChannel.Benchmarks.Ring", "Type": "RingOneToOne", "Method": "RingBufferChannel",
+            { "Namespace": "Rendezvous.Channels.Benchmarks.Ring", "Type": "RingOneToOne", "Method": "RingBufferChannel",
               "Parameters": "Capacity=16", "Statistics": { "Mean": 150.25 },
               "Memory": { "BytesAllocatedPerOperation": 0 } },
-            { "Namespace": "RendezvousChannel.Benchmarks.Ring", "Type": "RingOneToOne", "Method": "RingBufferChannel",
+            { "Namespace": "Rendezvous.Channels.Benchmarks.Ring", "Type": "RingOneToOne", "Method": "RingBufferChannel",
               "Parameters": "Capacity=1", "Statistics": null },
             { "Namespace": "Gone", "Type": "Renamed", "Method": "Away", "Parameters": "",
               "Statistics": { "Mean": 1 } }
@@ -41,10 +41,10 @@ public sealed class JsonReportReaderTests : System.IDisposable
         Assert.Collection(
             read,
             baseline => Assert.Equal(
-                new MeasuredBenchmark("RendezvousChannel.Benchmarks.Ring.RingOneToOne", "BclBounded", "Capacity=16", BenchmarkRole.Baseline, 200.5, 11, null),
+                new MeasuredBenchmark("Rendezvous.Channels.Benchmarks.Ring.RingOneToOne", "BclBounded", "Capacity=16", BenchmarkRole.Baseline, 200.5, 11, null),
                 baseline),
             ours => Assert.Equal(
-                new MeasuredBenchmark("RendezvousChannel.Benchmarks.Ring.RingOneToOne", "RingBufferChannel", "Capacity=16", BenchmarkRole.Ours, 150.25, 0, null),
+                new MeasuredBenchmark("Rendezvous.Channels.Benchmarks.Ring.RingOneToOne", "RingBufferChannel", "Capacity=16", BenchmarkRole.Ours, 150.25, 0, null),
                 ours));
     }
 

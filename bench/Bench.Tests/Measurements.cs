@@ -1,11 +1,11 @@
-using RendezvousChannel.Benchmarks.Model;
+using Rendezvous.Channels.Benchmarks.Model;
 
-namespace RendezvousChannel.Benchmarks.Tests;
+namespace Rendezvous.Channels.Benchmarks.Tests;
 
 /// <summary>Builds the measurements the comparer tests feed it: one workload class, a baseline and ours.</summary>
 internal static class Measurements
 {
-    public const string Workload = "RendezvousChannel.Benchmarks.Ring.RingOneToOne";
+    public const string Workload = "Rendezvous.Channels.Benchmarks.Ring.RingOneToOne";
 
     public static MeasuredBenchmark Baseline(double nanoseconds, string parameters = "Capacity=16") =>
         new(Workload, "BclBounded", parameters, BenchmarkRole.Baseline, nanoseconds, 60, 0.01);

@@ -1,10 +1,10 @@
 using System.Collections.Generic;
-using RendezvousChannel.Benchmarks.Model;
-using RendezvousChannel.Benchmarks.Regression;
+using Rendezvous.Channels.Benchmarks.Model;
+using Rendezvous.Channels.Benchmarks.Regression;
 using Xunit;
-using static RendezvousChannel.Benchmarks.Tests.Measurements;
+using static Rendezvous.Channels.Benchmarks.Tests.Measurements;
 
-namespace RendezvousChannel.Benchmarks.Tests;
+namespace Rendezvous.Channels.Benchmarks.Tests;
 
 public class RatioComparerTests
 {

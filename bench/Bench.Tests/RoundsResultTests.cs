@@ -1,7 +1,7 @@
-using RendezvousChannel.Benchmarks.Rounds;
+using Rendezvous.Channels.Benchmarks.Rounds;
 using Xunit;
 
-namespace RendezvousChannel.Benchmarks.Tests;
+namespace Rendezvous.Channels.Benchmarks.Tests;
 
 public class RoundsResultTests
 {

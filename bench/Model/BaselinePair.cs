@@ -1,4 +1,4 @@
-namespace RendezvousChannel.Benchmarks.Model;
+namespace Rendezvous.Channels.Benchmarks.Model;
 
 /// <summary>A benchmark and the baseline of its group, measured in the same run.</summary>
 internal sealed record BaselinePair(MeasuredBenchmark Candidate, MeasuredBenchmark Baseline)

@@ -1,7 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 
-namespace RendezvousChannel.Benchmarks.Model;
+namespace Rendezvous.Channels.Benchmarks.Model;
 
 /// <summary>Pairs every non-baseline benchmark with the baseline of its class and parameter values.</summary>
 internal static class BaselinePairing

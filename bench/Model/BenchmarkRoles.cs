@@ -1,7 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 
-namespace RendezvousChannel.Benchmarks.Model;
+namespace Rendezvous.Channels.Benchmarks.Model;
 
 /// <summary>Derives a <see cref="BenchmarkRole"/> from what BenchmarkDotNet's attributes say about a method.</summary>
 internal static class BenchmarkRoles

@@ -1,4 +1,4 @@
-namespace RendezvousChannel.Benchmarks.Model;
+namespace Rendezvous.Channels.Benchmarks.Model;
 
 /// <summary>
 /// One benchmark case's per-operation figures, whether read from a live BenchmarkDotNet summary or from an

@@ -1,4 +1,4 @@
-namespace RendezvousChannel.Benchmarks.Model;
+namespace Rendezvous.Channels.Benchmarks.Model;
 
 /// <summary>
 /// BenchmarkDotNet's metric ids (the same in live reports and in the JSON export's <c>Metrics[].Descriptor.Id</c>).

@@ -1,4 +1,4 @@
-namespace RendezvousChannel.Benchmarks.Model;
+namespace Rendezvous.Channels.Benchmarks.Model;
 
 /// <summary>
 /// The <c>[BenchmarkCategory]</c> names that say whose channel a benchmark method runs. The comparison table

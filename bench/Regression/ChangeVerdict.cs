@@ -1,4 +1,4 @@
-namespace RendezvousChannel.Benchmarks.Regression;
+namespace Rendezvous.Channels.Benchmarks.Regression;
 
 /// <summary>How one of our benchmarks moved between two runs, judged on its ratio to the baseline.</summary>
 internal enum ChangeVerdict

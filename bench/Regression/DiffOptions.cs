@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 
-namespace RendezvousChannel.Benchmarks.Regression;
+namespace Rendezvous.Channels.Benchmarks.Regression;
 
 /// <summary>The <c>diff</c> command's arguments: <c>&lt;baseline&gt; &lt;new&gt; [--threshold 10%] [--fail-on-regression]</c>.</summary>
 internal sealed record DiffOptions(string BaselinePath, string NewPath, double Threshold, bool FailOnRegression)

@@ -3,9 +3,9 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
-using RendezvousChannel.Benchmarks.Model;
+using Rendezvous.Channels.Benchmarks.Model;
 
-namespace RendezvousChannel.Benchmarks.Regression;
+namespace Rendezvous.Channels.Benchmarks.Regression;
 
 /// <summary>
 /// Reads BenchmarkDotNet JSON exports (brief or full; <c>*-report*.json</c>) into <see cref="MeasuredBenchmark"/>

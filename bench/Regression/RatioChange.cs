@@ -1,4 +1,4 @@
-namespace RendezvousChannel.Benchmarks.Regression;
+namespace Rendezvous.Channels.Benchmarks.Regression;
 
 /// <summary>One of our benchmarks in two runs: its ratio to the baseline and its allocations, before and after.</summary>
 /// <param name="Benchmark">Class and method, e.g. <c>RingOneToOne.RingBufferChannel</c>.</param>

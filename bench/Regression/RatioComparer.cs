@@ -1,8 +1,8 @@
 using System.Collections.Generic;
 using System.Linq;
-using RendezvousChannel.Benchmarks.Model;
+using Rendezvous.Channels.Benchmarks.Model;
 
-namespace RendezvousChannel.Benchmarks.Regression;
+namespace Rendezvous.Channels.Benchmarks.Regression;
 
 /// <summary>
 /// The regression check's logic, as a pure function of two sets of measurements. It compares each of our

@@ -1,9 +1,9 @@
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using RendezvousChannel.Benchmarks.Reporting;
+using Rendezvous.Channels.Benchmarks.Reporting;
 
-namespace RendezvousChannel.Benchmarks.Regression;
+namespace Rendezvous.Channels.Benchmarks.Regression;
 
 /// <summary>Prints the regression check's table and a one-line tally.</summary>
 internal static class RegressionReport

@@ -1,8 +1,8 @@
 using BenchmarkDotNet.Attributes;
-using RendezvousChannel.Benchmarks.Model;
-using RendezvousChannel.Benchmarks.Workloads;
+using Rendezvous.Channels.Benchmarks.Model;
+using Rendezvous.Channels.Benchmarks.Workloads;
 
-namespace RendezvousChannel.Benchmarks.Rendezvous;
+namespace Rendezvous.Channels.Benchmarks.Rendezvous;
 
 /// <summary>
 /// One producer, one consumer, both passing a cancelable (never canceled) token: every parked operation

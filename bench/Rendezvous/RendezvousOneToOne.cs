@@ -1,9 +1,9 @@
 using System.Threading;
 using BenchmarkDotNet.Attributes;
-using RendezvousChannel.Benchmarks.Model;
-using RendezvousChannel.Benchmarks.Workloads;
+using Rendezvous.Channels.Benchmarks.Model;
+using Rendezvous.Channels.Benchmarks.Workloads;
 
-namespace RendezvousChannel.Benchmarks.Rendezvous;
+namespace Rendezvous.Channels.Benchmarks.Rendezvous;
 
 /// <summary>One WriteAsync producer, one ReadAsync consumer; one operation is one item handed over.</summary>
 [MemoryDiagnoser]

@@ -1,9 +1,9 @@
 using System.Threading.Channels;
 using BenchmarkDotNet.Attributes;
-using RendezvousChannel.Benchmarks.Model;
-using RendezvousChannel.Benchmarks.Workloads;
+using Rendezvous.Channels.Benchmarks.Model;
+using Rendezvous.Channels.Benchmarks.Workloads;
 
-namespace RendezvousChannel.Benchmarks.Rendezvous;
+namespace Rendezvous.Channels.Benchmarks.Rendezvous;
 
 /// <summary>
 /// Latency: a request channel and a reply channel, a pinger and an echoing ponger. One operation is one round

@@ -1,8 +1,8 @@
 using BenchmarkDotNet.Attributes;
-using RendezvousChannel.Benchmarks.Model;
-using RendezvousChannel.Benchmarks.Workloads;
+using Rendezvous.Channels.Benchmarks.Model;
+using Rendezvous.Channels.Benchmarks.Workloads;
 
-namespace RendezvousChannel.Benchmarks.Rendezvous;
+namespace Rendezvous.Channels.Benchmarks.Rendezvous;
 
 /// <summary>
 /// One WriteAsync producer, one consumer draining with <c>await foreach</c> over ReadAllAsync (WaitToReadAsync

@@ -1,7 +1,7 @@
 using System.Threading.Channels;
 using BenchmarkDotNet.Attributes;
 
-namespace RendezvousChannel.Benchmarks.Rendezvous;
+namespace Rendezvous.Channels.Benchmarks.Rendezvous;
 
 /// <summary>
 /// The channels a rendezvous suite compares, created once per benchmark process and reused by every

@@ -1,9 +1,9 @@
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using RendezvousChannel.Benchmarks.Model;
+using Rendezvous.Channels.Benchmarks.Model;
 
-namespace RendezvousChannel.Benchmarks.Reporting;
+namespace Rendezvous.Channels.Benchmarks.Reporting;
 
 /// <summary>
 /// The table a <c>compare</c> run ends with: per workload, our channel (and the reference rows) next to the

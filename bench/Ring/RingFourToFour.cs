@@ -1,9 +1,9 @@
 using System.Threading;
 using BenchmarkDotNet.Attributes;
-using RendezvousChannel.Benchmarks.Model;
-using RendezvousChannel.Benchmarks.Workloads;
+using Rendezvous.Channels.Benchmarks.Model;
+using Rendezvous.Channels.Benchmarks.Workloads;
 
-namespace RendezvousChannel.Benchmarks.Ring;
+namespace Rendezvous.Channels.Benchmarks.Ring;
 
 /// <summary>
 /// Four WriteAsync producers, four ReadAsync consumers on one channel: contention on both ends of the ring

@@ -1,9 +1,9 @@
 using BenchmarkDotNet.Attributes;
-using RendezvousChannel.Benchmarks.Model;
-using RendezvousChannel.Benchmarks.Workloads;
-using RendezvousChannel.Internal;
+using Rendezvous.Channels.Benchmarks.Model;
+using Rendezvous.Channels.Benchmarks.Workloads;
+using Rendezvous.Channels.Internal;
 
-namespace RendezvousChannel.Benchmarks.Ring;
+namespace Rendezvous.Channels.Benchmarks.Ring;
 
 /// <summary>
 /// The padding experiment: the ring RingBufferChannel uses, with its head and tail indices 128 bytes apart

@@ -1,9 +1,9 @@
 using System.Threading.Channels;
 using BenchmarkDotNet.Attributes;
-using RendezvousChannel.Benchmarks.Model;
-using RendezvousChannel.Benchmarks.Workloads;
+using Rendezvous.Channels.Benchmarks.Model;
+using Rendezvous.Channels.Benchmarks.Workloads;
 
-namespace RendezvousChannel.Benchmarks.Ring;
+namespace Rendezvous.Channels.Benchmarks.Ring;
 
 /// <summary>
 /// Latency: a request channel and a reply channel, a pinger and an echoing ponger; one item is ever in

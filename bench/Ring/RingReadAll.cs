@@ -1,8 +1,8 @@
 using BenchmarkDotNet.Attributes;
-using RendezvousChannel.Benchmarks.Model;
-using RendezvousChannel.Benchmarks.Workloads;
+using Rendezvous.Channels.Benchmarks.Model;
+using Rendezvous.Channels.Benchmarks.Workloads;
 
-namespace RendezvousChannel.Benchmarks.Ring;
+namespace Rendezvous.Channels.Benchmarks.Ring;
 
 /// <summary>
 /// One WriteAsync producer, one consumer draining with <c>await foreach</c> over ReadAllAsync (WaitToReadAsync

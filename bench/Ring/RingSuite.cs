@@ -1,7 +1,7 @@
 using System.Threading.Channels;
 using BenchmarkDotNet.Attributes;
 
-namespace RendezvousChannel.Benchmarks.Ring;
+namespace Rendezvous.Channels.Benchmarks.Ring;
 
 /// <summary>
 /// The channels a ring suite compares at each capacity, created once per benchmark process and reused by

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Threading.Tasks;
 
-namespace RendezvousChannel.Benchmarks.Rounds;
+namespace Rendezvous.Channels.Benchmarks.Rounds;
 
 /// <summary>
 /// Runs a workload round by round in this one process, ours and the baseline back to back in each round, in

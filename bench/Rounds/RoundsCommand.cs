@@ -3,10 +3,10 @@ using System.Globalization;
 using System.IO;
 using System.Threading;
 using System.Threading.Channels;
-using RendezvousChannel.Benchmarks.Reporting;
-using RendezvousChannel.Benchmarks.Workloads;
+using Rendezvous.Channels.Benchmarks.Reporting;
+using Rendezvous.Channels.Benchmarks.Workloads;
 
-namespace RendezvousChannel.Benchmarks.Rounds;
+namespace Rendezvous.Channels.Benchmarks.Rounds;
 
 /// <summary>
 /// <c>rounds [--rounds N]</c>: the rendezvous speed targets as stated (one process, ours and

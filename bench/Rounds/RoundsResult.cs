@@ -1,7 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 
-namespace RendezvousChannel.Benchmarks.Rounds;
+namespace Rendezvous.Channels.Benchmarks.Rounds;
 
 /// <summary>Per-round nanoseconds per operation of one workload, ours and baseline measured back to back.</summary>
 internal sealed class RoundsResult(string name, IReadOnlyList<double> ours, IReadOnlyList<double> baseline)

@@ -1,7 +1,7 @@
 using System;
 using System.Threading.Tasks;
 
-namespace RendezvousChannel.Benchmarks.Rounds;
+namespace Rendezvous.Channels.Benchmarks.Rounds;
 
 /// <summary>
 /// One workload of the <c>rounds</c> command: the same code run against our channel and against its BCL baseline,

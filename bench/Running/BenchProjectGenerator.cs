@@ -5,11 +5,11 @@ using System.Reflection;
 using BenchmarkDotNet.Loggers;
 using BenchmarkDotNet.Toolchains.CsProj;
 
-namespace RendezvousChannel.Benchmarks.Running;
+namespace Rendezvous.Channels.Benchmarks.Running;
 
 /// <summary>
 /// BenchmarkDotNet's project generator, told where our project is. By default it looks for a project file
-/// named after the assembly (RendezvousChannel.Benchmarks.csproj); ours is bench/Bench.csproj, so the default
+/// named after the assembly (Rendezvous.Channels.Benchmarks.csproj); ours is bench/Bench.csproj, so the default
 /// lookup fails. The path is recorded at build time (AssemblyMetadata "BenchProjectPath" in Bench.csproj).
 /// </summary>
 /// <remarks>The nulls mean "the defaults" (the dotnet on PATH, no custom package folder), as in BenchmarkDotNet's own settings.</remarks>

@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Toolchains;
 using BenchmarkDotNet.Toolchains.DotNetCli;
 
-namespace RendezvousChannel.Benchmarks.Running;
+namespace Rendezvous.Channels.Benchmarks.Running;
 
 /// <summary>
 /// The default out-of-process .NET toolchain (a generated project built with the dotnet CLI, one process per

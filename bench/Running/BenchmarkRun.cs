@@ -6,10 +6,10 @@ using System.Linq;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
-using RendezvousChannel.Benchmarks.Model;
-using RendezvousChannel.Benchmarks.Reporting;
+using Rendezvous.Channels.Benchmarks.Model;
+using Rendezvous.Channels.Benchmarks.Reporting;
 
-namespace RendezvousChannel.Benchmarks.Running;
+namespace Rendezvous.Channels.Benchmarks.Running;
 
 /// <summary>Runs benchmarks through BenchmarkSwitcher, then reports the comparison and any failure.</summary>
 internal static class BenchmarkRun

@@ -3,7 +3,7 @@ using BenchmarkDotNet.Exporters.Json;
 using BenchmarkDotNet.Jobs;
 using Perfolizer.Horology;
 
-namespace RendezvousChannel.Benchmarks.Running;
+namespace Rendezvous.Channels.Benchmarks.Running;
 
 /// <summary>The BenchmarkDotNet configuration of each <see cref="RunMode"/>.</summary>
 internal static class RunConfigs

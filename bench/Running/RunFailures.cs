@@ -3,7 +3,7 @@ using System.Linq;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 
-namespace RendezvousChannel.Benchmarks.Running;
+namespace Rendezvous.Channels.Benchmarks.Running;
 
 /// <summary>
 /// What went wrong in a run: critical validation errors, benchmarks that failed to build, threw (a lost or

@@ -1,4 +1,4 @@
-namespace RendezvousChannel.Benchmarks.Running;
+namespace Rendezvous.Channels.Benchmarks.Running;
 
 /// <summary>How much measuring a run does; chosen by the first command-line word.</summary>
 internal enum RunMode

@@ -1,9 +1,9 @@
 using System.Collections.Generic;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
-using RendezvousChannel.Benchmarks.Model;
+using Rendezvous.Channels.Benchmarks.Model;
 
-namespace RendezvousChannel.Benchmarks.Running;
+namespace Rendezvous.Channels.Benchmarks.Running;
 
 /// <summary>Turns BenchmarkDotNet's live summaries into <see cref="MeasuredBenchmark"/> rows.</summary>
 internal static class SummaryReader

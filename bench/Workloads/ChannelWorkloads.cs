@@ -3,7 +3,7 @@ using System.Threading;
 using System.Threading.Channels;
 using System.Threading.Tasks;
 
-namespace RendezvousChannel.Benchmarks.Workloads;
+namespace Rendezvous.Channels.Benchmarks.Workloads;
 
 /// <summary>
 /// The workloads every suite runs, written once against <see cref="Channel{T}"/> so that our channel and its

@@ -1,6 +1,6 @@
 using System;
 
-namespace RendezvousChannel.Benchmarks.Workloads;
+namespace Rendezvous.Channels.Benchmarks.Workloads;
 
 /// <summary>
 /// Count, sum and sum of squares of the items a benchmark received. Comparing it with the tally of what was

@@ -1,6 +1,6 @@
 using System.Threading;
 
-namespace RendezvousChannel.Benchmarks.Workloads;
+namespace Rendezvous.Channels.Benchmarks.Workloads;
 
 /// <summary>
 /// A cancelable token that is never canceled: operations given it must register (and unregister) a

@@ -1,8 +1,8 @@
 using System.Threading;
 using System.Threading.Tasks;
-using RendezvousChannel.Internal;
+using Rendezvous.Channels.Internal;
 
-namespace RendezvousChannel.Benchmarks.Workloads;
+namespace Rendezvous.Channels.Benchmarks.Workloads;
 
 /// <summary>
 /// Workloads on the ring inside RingBufferChannel itself, below the channel layer, for the padding

@@ -2,7 +2,7 @@ using System;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace RendezvousChannel.Benchmarks.Workloads;
+namespace Rendezvous.Channels.Benchmarks.Workloads;
 
 /// <summary>
 /// Blocks the benchmark thread until a workload task ends, without System.Threading.Monitor. Returning the

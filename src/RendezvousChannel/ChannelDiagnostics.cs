@@ -9,9 +9,9 @@
 using System;
 using System.Diagnostics;
 using System.Threading;
-using RendezvousChannel.Internal;
+using Rendezvous.Channels.Internal;
 
-namespace RendezvousChannel;
+namespace Rendezvous.Channels;
 
 /// <summary>
 /// Reports channels that are garbage-collected without having been completed: the .NET form of a goroutine

@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 
-namespace RendezvousChannel;
+namespace Rendezvous.Channels;
 
 /// <summary>
 /// A channel that was garbage-collected without having been completed, as raised by

@@ -12,9 +12,9 @@ using System.Diagnostics;
 using System.Threading;
 using System.Threading.Channels;
 using System.Threading.Tasks;
-using RendezvousChannel.Internal;
+using Rendezvous.Channels.Internal;
 
-namespace RendezvousChannel;
+namespace Rendezvous.Channels;
 
 /// <summary>
 /// An unbuffered (rendezvous) channel: a write completes only when a reader has taken its item. Lock-free,

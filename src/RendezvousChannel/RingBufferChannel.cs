@@ -13,9 +13,9 @@ using System.Diagnostics.CodeAnalysis;
 using System.Threading;
 using System.Threading.Channels;
 using System.Threading.Tasks;
-using RendezvousChannel.Internal;
+using Rendezvous.Channels.Internal;
 
-namespace RendezvousChannel;
+namespace Rendezvous.Channels;
 
 /// <summary>
 /// A bounded channel for many writers and many readers over a lock-free ring buffer. Allocation-free in

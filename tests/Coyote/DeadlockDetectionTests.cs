@@ -1,11 +1,11 @@
 using System.Linq;
-using RendezvousChannel.Tests.Coyote.Channels;
-using RendezvousChannel.Tests.Coyote.Harness;
-using RendezvousChannel.Tests.Coyote.Scenarios;
+using Rendezvous.Channels.Tests.Coyote.Channels;
+using Rendezvous.Channels.Tests.Coyote.Harness;
+using Rendezvous.Channels.Tests.Coyote.Scenarios;
 using Xunit;
 using Xunit.Abstractions;
 
-namespace RendezvousChannel.Tests.Coyote;
+namespace Rendezvous.Channels.Tests.Coyote;
 
 /// <summary>Coyote must see the classic bug of the seed story: a reader awaiting a channel nobody completes.</summary>
 public sealed class DeadlockDetectionTests(ITestOutputHelper output)

@@ -1,11 +1,11 @@
 using System.Linq;
-using RendezvousChannel.Tests.Coyote.Channels;
-using RendezvousChannel.Tests.Coyote.Harness;
-using RendezvousChannel.Tests.Coyote.Scenarios;
+using Rendezvous.Channels.Tests.Coyote.Channels;
+using Rendezvous.Channels.Tests.Coyote.Harness;
+using Rendezvous.Channels.Tests.Coyote.Scenarios;
 using Xunit;
 using Xunit.Abstractions;
 
-namespace RendezvousChannel.Tests.Coyote;
+namespace Rendezvous.Channels.Tests.Coyote;
 
 /// <summary>
 /// The scenarios' teeth: each planted bug (see PlantedBugs/PlantedBug.cs) must be caught by the scenario

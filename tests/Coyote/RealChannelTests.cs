@@ -1,10 +1,10 @@
-using RendezvousChannel.Tests.Coyote.Channels;
-using RendezvousChannel.Tests.Coyote.Harness;
-using RendezvousChannel.Tests.Coyote.Scenarios;
+using Rendezvous.Channels.Tests.Coyote.Channels;
+using Rendezvous.Channels.Tests.Coyote.Harness;
+using Rendezvous.Channels.Tests.Coyote.Scenarios;
 using Xunit;
 using Xunit.Abstractions;
 
-namespace RendezvousChannel.Tests.Coyote;
+namespace Rendezvous.Channels.Tests.Coyote;
 
 /// <summary>Every scenario, explored by Coyote on every real channel: none may find a bug.</summary>
 public sealed class RealChannelTests(ITestOutputHelper output)

@@ -1,6 +1,6 @@
 using Xunit;
 
-namespace RendezvousChannel.Tests.Unit;
+namespace Rendezvous.Channels.Tests.Unit;
 
 /// <summary>
 /// Allocation tests read a process-wide counter, so they run alone: no other test's allocations may land

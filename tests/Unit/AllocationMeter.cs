@@ -1,7 +1,7 @@
 using System;
 using System.Threading.Tasks;
 
-namespace RendezvousChannel.Tests.Unit;
+namespace Rendezvous.Channels.Tests.Unit;
 
 /// <summary>Measures bytes allocated per operation by a workload, after a warm-up run of the same workload.</summary>
 public static class AllocationMeter

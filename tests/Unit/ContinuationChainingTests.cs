@@ -3,10 +3,10 @@ using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Channels;
 using System.Threading.Tasks;
-using RendezvousChannel.Internal;
+using Rendezvous.Channels.Internal;
 using Xunit;
 
-namespace RendezvousChannel.Tests.Unit;
+namespace Rendezvous.Channels.Tests.Unit;
 
 /// <summary>
 /// Continuation chaining (Internal/ContinuationTrampoline.cs): an operation woken from inside a channel
@@ -228,5 +228,5 @@ public class ContinuationChainingTests
     }
 
     private static int CountParkedReaders(RendezvousChannel<int> channel) =>
-        ((RendezvousChannel.Internal.ILeakTrackable)channel).BlockedReaders;
+        ((Rendezvous.Channels.Internal.ILeakTrackable)channel).BlockedReaders;
 }

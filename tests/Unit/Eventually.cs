@@ -1,7 +1,7 @@
 using System.Threading.Tasks;
 using Xunit;
 
-namespace RendezvousChannel.Tests.Unit;
+namespace Rendezvous.Channels.Tests.Unit;
 
 /// <summary>
 /// Turns a hang into a test failure, with the same generous bound as <see cref="RingBufferTestSupport.WithTimeout(Task, string)"/>:

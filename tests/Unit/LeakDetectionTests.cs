@@ -8,11 +8,11 @@ using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Channels;
 using System.Threading.Tasks;
-using RendezvousChannel.Internal;
+using Rendezvous.Channels.Internal;
 using Xunit;
 using Xunit.Abstractions;
 
-namespace RendezvousChannel.Tests.Unit;
+namespace Rendezvous.Channels.Tests.Unit;
 
 /// <summary>
 /// Issue 5: every channel that is garbage-collected without having been completed is reported, with the right

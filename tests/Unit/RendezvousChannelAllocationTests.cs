@@ -2,7 +2,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Xunit;
 
-namespace RendezvousChannel.Tests.Unit;
+namespace Rendezvous.Channels.Tests.Unit;
 
 /// <summary>Steady state allocates nothing: pooled waiters, no closures, no boxed continuations.</summary>
 [Collection(AllocationCollection.Name)]

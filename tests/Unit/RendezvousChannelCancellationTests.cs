@@ -3,7 +3,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Xunit;
 
-namespace RendezvousChannel.Tests.Unit;
+namespace Rendezvous.Channels.Tests.Unit;
 
 /// <summary>Cancellation leaves the channel as if the operation had never come; misuse of a ValueTask throws.</summary>
 public class RendezvousChannelCancellationTests

@@ -3,7 +3,7 @@ using System.Threading.Channels;
 using System.Threading.Tasks;
 using Xunit;
 
-namespace RendezvousChannel.Tests.Unit;
+namespace Rendezvous.Channels.Tests.Unit;
 
 /// <summary>Mandatory completion: completing wakes everyone at once, and nothing is delivered afterwards.</summary>
 public class RendezvousChannelCompletionTests

@@ -4,7 +4,7 @@ using System.Threading.Channels;
 using System.Threading.Tasks;
 using Xunit;
 
-namespace RendezvousChannel.Tests.Unit;
+namespace Rendezvous.Channels.Tests.Unit;
 
 /// <summary>The hand-off contract: a write completes only when a reader has taken its item.</summary>
 public class RendezvousChannelHandOffTests

@@ -7,7 +7,7 @@ using System.Threading.Channels;
 using System.Threading.Tasks;
 using Xunit;
 
-namespace RendezvousChannel.Tests.Unit;
+namespace Rendezvous.Channels.Tests.Unit;
 
 /// <summary>Many threads at once: the multiset of items read equals the multiset of writes that succeeded.</summary>
 public class RendezvousChannelStressTests

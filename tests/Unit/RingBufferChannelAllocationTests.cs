@@ -7,9 +7,9 @@ using System.Threading.Channels;
 using System.Threading.Tasks;
 using Xunit;
 using Xunit.Abstractions;
-using static RendezvousChannel.Tests.Unit.RingBufferTestSupport;
+using static Rendezvous.Channels.Tests.Unit.RingBufferTestSupport;
 
-namespace RendezvousChannel.Tests.Unit;
+namespace Rendezvous.Channels.Tests.Unit;
 
 /// <summary>
 /// RingBufferChannel&lt;T&gt; allocates nothing in steady state (issue 3): under one byte per item, measured with

@@ -3,9 +3,9 @@ using System.Threading;
 using System.Threading.Channels;
 using System.Threading.Tasks;
 using Xunit;
-using static RendezvousChannel.Tests.Unit.RingBufferTestSupport;
+using static Rendezvous.Channels.Tests.Unit.RingBufferTestSupport;
 
-namespace RendezvousChannel.Tests.Unit;
+namespace Rendezvous.Channels.Tests.Unit;
 
 /// <summary>
 /// RingBufferChannel&lt;T&gt; cancellation (issue 3), deterministic cases: an already-canceled token fails at once and

@@ -5,9 +5,9 @@ using System.Threading.Channels;
 using System.Threading.Tasks;
 using Xunit;
 using Xunit.Abstractions;
-using static RendezvousChannel.Tests.Unit.RingBufferTestSupport;
+using static Rendezvous.Channels.Tests.Unit.RingBufferTestSupport;
 
-namespace RendezvousChannel.Tests.Unit;
+namespace Rendezvous.Channels.Tests.Unit;
 
 /// <summary>
 /// RingBufferChannel&lt;T&gt; races, one against one, round by round (issue 3): a hand-off racing a cancellation has

@@ -7,9 +7,9 @@ using System.Threading.Channels;
 using System.Threading.Tasks;
 using Xunit;
 using Xunit.Abstractions;
-using static RendezvousChannel.Tests.Unit.RingBufferTestSupport;
+using static Rendezvous.Channels.Tests.Unit.RingBufferTestSupport;
 
-namespace RendezvousChannel.Tests.Unit;
+namespace Rendezvous.Channels.Tests.Unit;
 
 /// <summary>
 /// RingBufferChannel&lt;T&gt; under concurrency (issue 3): per-writer order, many-writers/many-readers multiset

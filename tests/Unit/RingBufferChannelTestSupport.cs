@@ -3,7 +3,7 @@ using System.Threading.Channels;
 using System.Threading.Tasks;
 using Xunit;
 
-namespace RendezvousChannel.Tests.Unit;
+namespace Rendezvous.Channels.Tests.Unit;
 
 /// <summary>Shared helpers for the RingBufferChannel&lt;T&gt; tests.</summary>
 internal static class RingBufferTestSupport

@@ -3,9 +3,9 @@ using System.Collections.Generic;
 using System.Threading.Channels;
 using System.Threading.Tasks;
 using Xunit;
-using static RendezvousChannel.Tests.Unit.RingBufferTestSupport;
+using static Rendezvous.Channels.Tests.Unit.RingBufferTestSupport;
 
-namespace RendezvousChannel.Tests.Unit;
+namespace Rendezvous.Channels.Tests.Unit;
 
 /// <summary>
 /// RingBufferChannel&lt;T&gt; (issue 3), single-threaded contract: construction and exact capacity, FIFO, the Try

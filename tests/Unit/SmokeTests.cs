@@ -2,7 +2,7 @@ using System.Threading.Channels;
 using System.Threading.Tasks;
 using Xunit;
 
-namespace RendezvousChannel.Tests.Unit;
+namespace Rendezvous.Channels.Tests.Unit;
 
 public class SmokeTests
 {

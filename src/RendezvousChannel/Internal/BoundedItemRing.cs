@@ -4,7 +4,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Threading;
 
-namespace RendezvousChannel.Internal;
+namespace Rendezvous.Channels.Internal;
 
 /// <summary>What <see cref="BoundedItemRing{T, TIndices}.TryEnqueue"/> did.</summary>
 internal enum RingEnqueueResult

@@ -3,7 +3,7 @@ using System.Threading;
 using System.Threading.Channels;
 using System.Threading.Tasks;
 
-namespace RendezvousChannel.Internal;
+namespace Rendezvous.Channels.Internal;
 
 /// <summary>
 /// The completion state both channels share: whether writing is done, with which error, and the

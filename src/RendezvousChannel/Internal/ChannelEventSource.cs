@@ -1,6 +1,6 @@
 using System.Diagnostics.Tracing;
 
-namespace RendezvousChannel.Internal;
+namespace Rendezvous.Channels.Internal;
 
 /// <summary>
 /// The <c>RendezvousChannel</c> event source: leak reports for out-of-process tools

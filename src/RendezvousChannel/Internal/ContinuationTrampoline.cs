@@ -9,7 +9,7 @@ using System;
 using System.Diagnostics;
 using System.Threading;
 
-namespace RendezvousChannel.Internal;
+namespace Rendezvous.Channels.Internal;
 
 /// <summary>
 /// Runs a channel continuation woken from inside another channel continuation on the same worker, right after

@@ -1,4 +1,4 @@
-namespace RendezvousChannel.Internal;
+namespace Rendezvous.Channels.Internal;
 
 /// <summary>A channel's answer to a WaitTo caller: can an operation of this kind make progress now, or ever?</summary>
 internal interface IReadiness

@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 
-namespace RendezvousChannel.Internal;
+namespace Rendezvous.Channels.Internal;
 
 /// <summary>
 /// Where a <see cref="BoundedItemRing{T, TIndices}"/> keeps its receive (head) and send (tail) indices. A

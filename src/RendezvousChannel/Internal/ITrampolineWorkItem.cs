@@ -1,6 +1,6 @@
 using System.Threading;
 
-namespace RendezvousChannel.Internal;
+namespace Rendezvous.Channels.Internal;
 
 /// <summary>
 /// A woken operation whose continuation can run either as a thread-pool work item or, chained, on the

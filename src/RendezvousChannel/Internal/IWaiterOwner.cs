@@ -1,4 +1,4 @@
-namespace RendezvousChannel.Internal;
+namespace Rendezvous.Channels.Internal;
 
 /// <summary>The queue a waiter is parked in, as seen by the waiter.</summary>
 internal interface IWaiterOwner

@@ -1,6 +1,6 @@
 using System.Threading;
 
-namespace RendezvousChannel.Internal;
+namespace Rendezvous.Channels.Internal;
 
 /// <summary>
 /// The thief that keeps <see cref="ContinuationTrampoline"/> safe: a timer that, while any chain runs, looks

@@ -5,7 +5,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using System.Threading.Tasks.Sources;
 
-namespace RendezvousChannel.Internal;
+namespace Rendezvous.Channels.Internal;
 
 /// <summary>
 /// One parked channel operation: a pooled, reusable <see cref="IValueTaskSource{TResult}"/> (reads, WaitTo

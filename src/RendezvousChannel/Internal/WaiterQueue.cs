@@ -2,7 +2,7 @@ using System;
 using System.Diagnostics;
 using System.Threading;
 
-namespace RendezvousChannel.Internal;
+namespace Rendezvous.Channels.Internal;
 
 /// <summary>What <see cref="WaiterQueue{T}.TryEnqueue"/> did.</summary>
 internal enum EnqueueResult

@@ -1,4 +1,4 @@
-namespace RendezvousChannel.Internal;
+namespace Rendezvous.Channels.Internal;
 
 /// <summary>
 /// The life of one parked operation. Only <see cref="Pending"/> changes: once, by the CAS of its claim (see

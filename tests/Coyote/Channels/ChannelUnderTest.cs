@@ -1,7 +1,7 @@
 using System;
 using System.Threading.Channels;
 
-namespace RendezvousChannel.Tests.Coyote.Channels;
+namespace Rendezvous.Channels.Tests.Coyote.Channels;
 
 /// <summary>A channel implementation the scenarios run against, and how to make a fresh one per iteration.</summary>
 internal sealed record ChannelUnderTest(string Name, Func<Channel<int>> Create)

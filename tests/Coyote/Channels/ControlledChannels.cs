@@ -2,10 +2,10 @@ extern alias Controlled;
 
 using System.Collections.Generic;
 using System.Linq;
-using ControlledRendezvous = Controlled::RendezvousChannel.RendezvousChannel<int>;
-using ControlledRingBuffer = Controlled::RendezvousChannel.RingBufferChannel<int>;
+using ControlledRendezvous = Controlled::Rendezvous.Channels.RendezvousChannel<int>;
+using ControlledRingBuffer = Controlled::Rendezvous.Channels.RingBufferChannel<int>;
 
-namespace RendezvousChannel.Tests.Coyote.Channels;
+namespace Rendezvous.Channels.Tests.Coyote.Channels;
 
 /// <summary>The real channels (ControlledLibrary/: the shipped sources plus the COYOTE scheduling hook).</summary>
 internal static class ControlledChannels

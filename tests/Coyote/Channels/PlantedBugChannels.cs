@@ -3,12 +3,12 @@ extern alias PlantedBugs;
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using BuggyRendezvous = PlantedBugs::RendezvousChannel.RendezvousChannel<int>;
-using BuggyRingBuffer = PlantedBugs::RendezvousChannel.RingBufferChannel<int>;
-using PlantedBug = PlantedBugs::RendezvousChannel.Internal.PlantedBug;
-using PlantedBugSwitch = PlantedBugs::RendezvousChannel.Internal.PlantedBugSwitch;
+using BuggyRendezvous = PlantedBugs::Rendezvous.Channels.RendezvousChannel<int>;
+using BuggyRingBuffer = PlantedBugs::Rendezvous.Channels.RingBufferChannel<int>;
+using PlantedBug = PlantedBugs::Rendezvous.Channels.Internal.PlantedBug;
+using PlantedBugSwitch = PlantedBugs::Rendezvous.Channels.Internal.PlantedBugSwitch;
 
-namespace RendezvousChannel.Tests.Coyote.Channels;
+namespace Rendezvous.Channels.Tests.Coyote.Channels;
 
 /// <summary>
 /// The channels with the planted bugs compiled in (PlantedBugs/), and the switch that turns one on. The bugs

@@ -3,7 +3,7 @@ using System.Globalization;
 using Microsoft.Coyote;
 using Microsoft.Coyote.Logging;
 
-namespace RendezvousChannel.Tests.Coyote.Harness;
+namespace Rendezvous.Channels.Tests.Coyote.Harness;
 
 /// <summary>
 /// The one place where the systematic tests' budget is set: iterations per scenario come from

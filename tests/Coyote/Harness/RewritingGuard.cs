@@ -5,7 +5,7 @@ using System.Reflection;
 using Microsoft.Coyote.Rewriting;
 using Xunit;
 
-namespace RendezvousChannel.Tests.Coyote.Harness;
+namespace Rendezvous.Channels.Tests.Coyote.Harness;
 
 /// <summary>
 /// Fails a test whose code under test was not rewritten by Coyote: un-rewritten code runs outside Coyote's
@@ -17,8 +17,8 @@ internal static class RewritingGuard
     public static void AssertEverythingUnderTestIsRewritten()
     {
         AssertRewritten(typeof(RewritingGuard).Assembly);
-        AssertRewritten(typeof(Controlled::RendezvousChannel.RendezvousChannel<int>).Assembly);
-        AssertRewritten(typeof(PlantedBugs::RendezvousChannel.RendezvousChannel<int>).Assembly);
+        AssertRewritten(typeof(Controlled::Rendezvous.Channels.RendezvousChannel<int>).Assembly);
+        AssertRewritten(typeof(PlantedBugs::Rendezvous.Channels.RendezvousChannel<int>).Assembly);
     }
 
     private static void AssertRewritten(Assembly assembly) =>

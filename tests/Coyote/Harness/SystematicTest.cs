@@ -8,7 +8,7 @@ using Microsoft.Coyote;
 using Microsoft.Coyote.SystematicTesting;
 using Xunit.Abstractions;
 
-namespace RendezvousChannel.Tests.Coyote.Harness;
+namespace Rendezvous.Channels.Tests.Coyote.Harness;
 
 /// <summary>Runs Coyote's testing engine over one scenario and reports what it found.</summary>
 internal static class SystematicTest

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text;
 using Xunit;
 
-namespace RendezvousChannel.Tests.Coyote.Harness;
+namespace Rendezvous.Channels.Tests.Coyote.Harness;
 
 /// <summary>
 /// What one Coyote exploration of one scenario found, and the verdicts the tests draw from it. A result that

@@ -4,7 +4,7 @@ using System.Runtime.ExceptionServices;
 using System.Threading;
 using Microsoft.Coyote.Rewriting;
 
-namespace RendezvousChannel.Tests.Coyote.Harness;
+namespace Rendezvous.Channels.Tests.Coyote.Harness;
 
 /// <summary>
 /// Keeps the test host alive through Coyote's teardown of an iteration. When Coyote ends an iteration (a bug

@@ -4,7 +4,7 @@ using System.Text;
 using Microsoft.Coyote.Logging;
 using Xunit.Abstractions;
 
-namespace RendezvousChannel.Tests.Coyote.Harness;
+namespace Rendezvous.Channels.Tests.Coyote.Harness;
 
 /// <summary>
 /// Sends what Coyote logs to the xunit test output instead of the process's standard output, where it would

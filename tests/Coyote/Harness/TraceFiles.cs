@@ -3,7 +3,7 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 
-namespace RendezvousChannel.Tests.Coyote.Harness;
+namespace Rendezvous.Channels.Tests.Coyote.Harness;
 
 /// <summary>Keeps Coyote's reproducible traces of failures under the test output folder, for replay.</summary>
 internal static class TraceFiles

@@ -1,4 +1,4 @@
-namespace RendezvousChannel.Internal;
+namespace Rendezvous.Channels.Internal;
 
 /// <summary>
 /// The deliberately broken variants of the hand-off machinery, one per <c>#if PLANTED_BUGS</c> hook in the

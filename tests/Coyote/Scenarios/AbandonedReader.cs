@@ -1,7 +1,7 @@
 using System.Threading.Channels;
 using System.Threading.Tasks;
 
-namespace RendezvousChannel.Tests.Coyote.Scenarios;
+namespace Rendezvous.Channels.Tests.Coyote.Scenarios;
 
 /// <summary>
 /// The classic bug: a reader awaits a channel that nobody writes to and nobody completes. Not a scenario the

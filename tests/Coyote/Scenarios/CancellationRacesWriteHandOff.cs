@@ -4,7 +4,7 @@ using System.Threading;
 using System.Threading.Channels;
 using System.Threading.Tasks;
 
-namespace RendezvousChannel.Tests.Coyote.Scenarios;
+namespace Rendezvous.Channels.Tests.Coyote.Scenarios;
 
 /// <summary>
 /// A write with a token into a full channel (a buffer filled to capacity; a rendezvous channel is always

@@ -1,7 +1,7 @@
 using System.Threading;
 using Microsoft.Coyote.Runtime;
 
-namespace RendezvousChannel.Tests.Coyote.Scenarios;
+namespace Rendezvous.Channels.Tests.Coyote.Scenarios;
 
 /// <summary>Cancels a token from a controlled task, in a way Coyote can explore without hanging itself.</summary>
 internal static class ControlledCancellation

@@ -3,7 +3,7 @@ using System.Linq;
 using System.Threading.Channels;
 using System.Threading.Tasks;
 
-namespace RendezvousChannel.Tests.Coyote.Scenarios;
+namespace Rendezvous.Channels.Tests.Coyote.Scenarios;
 
 /// <summary>
 /// Two producers of three items each through one consumer: a ring buffer of capacity 1 or 2 wraps around

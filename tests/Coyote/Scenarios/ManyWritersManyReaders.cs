@@ -3,7 +3,7 @@ using System.Linq;
 using System.Threading.Channels;
 using System.Threading.Tasks;
 
-namespace RendezvousChannel.Tests.Coyote.Scenarios;
+namespace Rendezvous.Channels.Tests.Coyote.Scenarios;
 
 /// <summary>
 /// Three writers of two items each against two readers, every operation trying the non-blocking call first:

@@ -2,7 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using Microsoft.Coyote.Specifications;
 
-namespace RendezvousChannel.Tests.Coyote.Scenarios;
+namespace Rendezvous.Channels.Tests.Coyote.Scenarios;
 
 /// <summary>The checks scenarios make on their outcome; a failed check is a bug that Coyote reports with its trace.</summary>
 internal static class Oracle

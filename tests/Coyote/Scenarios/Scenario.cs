@@ -2,7 +2,7 @@ using System;
 using System.Threading.Channels;
 using System.Threading.Tasks;
 
-namespace RendezvousChannel.Tests.Coyote.Scenarios;
+namespace Rendezvous.Channels.Tests.Coyote.Scenarios;
 
 /// <summary>
 /// A concurrent use of a channel, written against <see cref="Channel{T}"/> so that the same scenario runs on

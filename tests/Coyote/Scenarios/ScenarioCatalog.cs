@@ -1,7 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 
-namespace RendezvousChannel.Tests.Coyote.Scenarios;
+namespace Rendezvous.Channels.Tests.Coyote.Scenarios;
 
 /// <summary>Every scenario the real channels must pass, by name (test cases name them, so their names read well).</summary>
 internal static class ScenarioCatalog

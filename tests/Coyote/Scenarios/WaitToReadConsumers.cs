@@ -3,7 +3,7 @@ using System.Linq;
 using System.Threading.Channels;
 using System.Threading.Tasks;
 
-namespace RendezvousChannel.Tests.Coyote.Scenarios;
+namespace Rendezvous.Channels.Tests.Coyote.Scenarios;
 
 /// <summary>
 /// WaitToReadAsync/TryRead consumers (what ReadAllAsync does) against WriteAsync producers. A consumer that

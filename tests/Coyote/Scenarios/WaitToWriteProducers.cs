@@ -3,7 +3,7 @@ using System.Linq;
 using System.Threading.Channels;
 using System.Threading.Tasks;
 
-namespace RendezvousChannel.Tests.Coyote.Scenarios;
+namespace Rendezvous.Channels.Tests.Coyote.Scenarios;
 
 /// <summary>
 /// The mirror image of <see cref="WaitToReadConsumers"/>: WaitToWriteAsync/TryWrite producers against
