@@ -22,24 +22,21 @@ internal static class ChannelWorkloads
     // Cancelable but never canceled; lives as long as the process, so nothing has to dispose it.
     private static readonly CancellationTokenSource s_neverCanceled = new();
 
-    /// <summary>Runs <paramref name="workload"/> to its end on the calling thread; see <see cref="Start"/>.</summary>
-    public static void Run(Workload workload, Channel<int> channel, Channel<int> replies, int operations) =>
-        Wait(Start(workload, channel, replies, operations));
-
     /// <summary>
-    /// Starts <paramref name="operations"/> operations of <paramref name="workload"/> on <paramref name="channel"/>
-    /// (<paramref name="replies"/> carries ping-pong's echoes). The channels are left open for the next call.
+    /// Runs <paramref name="operations"/> operations of <paramref name="workload"/> on <paramref name="channel"/>
+    /// (<paramref name="replies"/> carries ping-pong's echoes) to their end, checking every item. The channels are
+    /// left open for the next call.
     /// </summary>
-    public static Task Start(Workload workload, Channel<int> channel, Channel<int> replies, int operations) => workload switch
+    public static void Run(Workload workload, Channel<int> channel, Channel<int> replies, int operations) => Wait(workload switch
     {
         Workload.PingPong => PingPongAsync(channel, replies, operations),
         Workload.OneToOne => TransferAsync(channel, 1, 1, operations, CancellationToken.None),
         Workload.FourToFour => TransferAsync(channel, 4, 4, operations, CancellationToken.None),
         Workload.CancelableToken => TransferAsync(channel, 1, 1, operations, s_neverCanceled.Token),
-        Workload.ReadAll => TransferToReadAllAsync(channel, operations),
+        Workload.ReadAll => TransferAsync(channel, 1, 1, operations, CancellationToken.None, readAll: true),
         Workload.TryWriteTryRead => TryWriteThenTryRead(channel, operations),
         _ => throw new ArgumentOutOfRangeException(nameof(workload), workload, "Unknown workload."),
-    };
+    });
 
     /// <summary>
     /// Blocks until <paramref name="workload"/> ends, then rethrows its failure. Not Task.Wait: its Monitor lock
@@ -47,7 +44,7 @@ internal static class ChannelWorkloads
     /// must read exactly 0; a ManualResetEvent waits through the runtime's wait subsystem instead. The wait is
     /// bounded: a lost wake-up or item leaves the workload hanging, and a hang must fail the benchmark (and CI).
     /// </summary>
-    public static void Wait(Task workload)
+    private static void Wait(Task workload)
     {
         if (!workload.IsCompleted)
         {
@@ -90,30 +87,46 @@ internal static class ChannelWorkloads
     }
 
     /// <summary>
-    /// Moves the items 0..<paramref name="items"/>-1 from <paramref name="writers"/> producers to
+    /// Moves the items 0..<paramref name="items"/>-1 from <paramref name="writers"/> WriteAsync producers to
     /// <paramref name="readers"/> consumers (equal shares, so all of them finish), then checks that every item
-    /// arrived exactly once.
+    /// arrived exactly once. The consumers call ReadAsync, or with <paramref name="readAll"/> drain with
+    /// <c>await foreach</c> over ReadAllAsync until they have their share (no completion: the channel is reused).
     /// </summary>
-    private static Task TransferAsync(
-        Channel<int> channel, int writers, int readers, int items, CancellationToken cancellationToken)
+    private static async Task TransferAsync(
+        Channel<int> channel, int writers, int readers, int items, CancellationToken cancellationToken, bool readAll = false)
     {
-        Task[] producers = StartProducers(channel.Writer, writers, items, cancellationToken);
-        var consumers = new Task<ItemTally>[readers];
-        int share = ShareOf(items, readers);
-        for (int r = 0; r < readers; r++)
+        var producers = new Task[writers];
+        for (int w = 0, share = ShareOf(items, writers); w < writers; w++)
         {
-            consumers[r] = Task.Run(() => ReadAsync(channel.Reader, share, cancellationToken), CancellationToken.None);
+            int first = w * share;
+            producers[w] = Task.Run(
+                async () =>
+                {
+                    for (int item = first; item < first + share; item++)
+                    {
+                        await channel.Writer.WriteAsync(item, cancellationToken);
+                    }
+                },
+                CancellationToken.None);
         }
 
-        return VerifyAsync(producers, consumers, items);
-    }
+        var consumers = new Task<ItemTally>[readers];
+        for (int r = 0, share = ShareOf(items, readers); r < readers; r++)
+        {
+            consumers[r] = Task.Run(
+                () => readAll ? ReadAllAsync(channel.Reader, share) : ReadAsync(channel.Reader, share, cancellationToken),
+                CancellationToken.None);
+        }
 
-    /// <summary>One producer; the consumer stops after <paramref name="items"/> items (no completion: the channel is reused).</summary>
-    private static Task TransferToReadAllAsync(Channel<int> channel, int items) =>
-        VerifyAsync(
-            StartProducers(channel.Writer, 1, items, CancellationToken.None),
-            [Task.Run(() => ReadAllAsync(channel.Reader, items))],
-            items);
+        await Task.WhenAll(producers);
+        ItemTally received = default;
+        foreach (Task<ItemTally> consumer in consumers)
+        {
+            received = received.Combine(await consumer);
+        }
+
+        received.VerifyReceivedExactly(ItemTally.ForRange(items));
+    }
 
     /// <summary>Both calls must succeed and return the item written: the channel has room for one whatever its capacity.</summary>
     private static Task TryWriteThenTryRead(Channel<int> channel, int pairs)
@@ -129,40 +142,6 @@ internal static class ChannelWorkloads
         }
 
         return Task.CompletedTask;
-    }
-
-    private static Task[] StartProducers(
-        ChannelWriter<int> writer, int writers, int items, CancellationToken cancellationToken)
-    {
-        var producers = new Task[writers];
-        int share = ShareOf(items, writers);
-        for (int w = 0; w < writers; w++)
-        {
-            int first = w * share;
-            producers[w] = Task.Run(
-                async () =>
-                {
-                    for (int item = first; item < first + share; item++)
-                    {
-                        await writer.WriteAsync(item, cancellationToken);
-                    }
-                },
-                CancellationToken.None);
-        }
-
-        return producers;
-    }
-
-    private static async Task VerifyAsync(Task[] producers, Task<ItemTally>[] consumers, int items)
-    {
-        await Task.WhenAll(producers);
-        ItemTally received = default;
-        foreach (Task<ItemTally> consumer in consumers)
-        {
-            received = received.Combine(await consumer);
-        }
-
-        received.VerifyReceivedExactly(ItemTally.ForRange(items));
     }
 
     private static async Task<ItemTally> ReadAsync(
