@@ -25,7 +25,8 @@ public sealed class JsonReportTests : IDisposable
               "Parameters": "Capacity=16&Workload=OneToOne", "Statistics": { "Mean": 150.25 },
               "Memory": { "BytesAllocatedPerOperation": 0 } },
             { "Namespace": "Rendezvous.Channels.Benchmarks.Workloads", "Type": "RingSuite", "Method": "Ours",
-              "Parameters": "Capacity=1&Workload=OneToOne", "Statistics": null },
+              "Parameters": "Capacity=1&Workload=OneToOne", "Statistics": null,
+              "Memory": { "TotalOperations": 0, "BytesAllocatedPerOperation": null } },
             { "Namespace": "Gone", "Type": "Renamed", "Method": "Away", "Parameters": "",
               "Statistics": { "Mean": 1 } }
           ]

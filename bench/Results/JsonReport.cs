@@ -104,5 +104,6 @@ internal sealed record JsonReport(IReadOnlyList<JsonReport.Case> Benchmarks)
     /// <summary>Time per operation, in nanoseconds (OperationsPerInvoke already divided out).</summary>
     internal sealed record Measurement(double Mean);
 
-    internal sealed record Allocation(double BytesAllocatedPerOperation);
+    /// <summary>Null bytes when the case failed.</summary>
+    internal sealed record Allocation(double? BytesAllocatedPerOperation);
 }
