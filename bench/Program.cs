@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using Rendezvous.Channels.Benchmarks.Regression;
+using Rendezvous.Channels.Benchmarks.Rounds;
 using Rendezvous.Channels.Benchmarks.Running;
 
 namespace Rendezvous.Channels.Benchmarks;
@@ -20,7 +21,7 @@ internal static class Program
                                            compares the ours/baseline time ratios of two JSON exports
           <BenchmarkDotNet args>           anything else goes to BenchmarkSwitcher as is (e.g. --list flat)
 
-        BenchmarkDotNet args, e.g.: --filter *RingOneToOne* | --anyCategories Ours | --list flat
+        BenchmarkDotNet args, e.g.: --filter *RingSuite* | --anyCategories Ours | --list flat
         """;
 
     private static int Main(string[] args)
@@ -38,7 +39,7 @@ internal static class Program
             case "dry":
                 return BenchmarkRun.Execute(RunMode.Dry, rest, Console.Out);
             case "rounds":
-                return Rounds.RoundsCommand.Execute(rest, Console.Out);
+                return RoundsCommand.Execute(rest, Console.Out);
             case "diff":
                 return DiffCommand.Execute(rest, Console.Out);
             default:

@@ -1,14 +1,16 @@
 using System.Collections.Generic;
-using Rendezvous.Channels.Benchmarks.Model;
 using Rendezvous.Channels.Benchmarks.Regression;
+using Rendezvous.Channels.Benchmarks.Results;
 using Xunit;
-using static Rendezvous.Channels.Benchmarks.Tests.Measurements;
 
 namespace Rendezvous.Channels.Benchmarks.Tests;
 
 public class RatioComparerTests
 {
     private const double Threshold = 0.10;
+    private const string Suite = "Rendezvous.Channels.Benchmarks.Workloads.RingSuite";
+    private const string Capacity1 = "Capacity=1, Workload=OneToOne";
+    private const string Capacity16 = "Capacity=16, Workload=OneToOne";
 
     [Fact]
     public void A_machine_twice_as_slow_for_everyone_is_no_change()
@@ -71,29 +73,29 @@ public class RatioComparerTests
     {
         MeasuredBenchmark[] before =
         [
-            Baseline(100, "Capacity=1"), Ours(80, parameters: "Capacity=1"), Reference(50, "Capacity=1"),
-            Baseline(100, "Capacity=16"), Ours(80, parameters: "Capacity=16"),
+            Baseline(100, Capacity1), Ours(80, parameters: Capacity1), Reference(50, Capacity1),
+            Baseline(100, Capacity16), Ours(80, parameters: Capacity16),
         ];
         MeasuredBenchmark[] after =
         [
-            Baseline(100, "Capacity=1"), Ours(80, parameters: "Capacity=1"), Reference(500, "Capacity=1"),
-            Baseline(50, "Capacity=16"), Ours(80, parameters: "Capacity=16"),
+            Baseline(100, Capacity1), Ours(80, parameters: Capacity1), Reference(500, Capacity1),
+            Baseline(50, Capacity16), Ours(80, parameters: Capacity16),
         ];
 
         IReadOnlyList<RatioChange> changes = RatioComparer.Compare(before, after, Threshold);
 
         Assert.Collection(
             changes,
-            same => Assert.Equal((ChangeVerdict.Same, "Capacity=1"), (same.Verdict, same.Parameters)),
-            slower => Assert.Equal((ChangeVerdict.Slower, "Capacity=16"), (slower.Verdict, slower.Parameters)));
+            same => Assert.Equal((ChangeVerdict.Same, Capacity1), (same.Verdict, same.Parameters)),
+            slower => Assert.Equal((ChangeVerdict.Slower, Capacity16), (slower.Verdict, slower.Parameters)));
     }
 
     [Fact]
     public void Benchmarks_in_one_report_only_are_listed_but_never_regressions()
     {
         IReadOnlyList<RatioChange> changes = RatioComparer.Compare(
-            [Baseline(100, "Capacity=1"), Ours(80, parameters: "Capacity=1")],
-            [Baseline(100, "Capacity=16"), Ours(80, parameters: "Capacity=16")],
+            [Baseline(100, Capacity1), Ours(80, parameters: Capacity1)],
+            [Baseline(100, Capacity16), Ours(80, parameters: Capacity16)],
             Threshold);
 
         Assert.Collection(
@@ -110,4 +112,13 @@ public class RatioComparerTests
             ChangeVerdict.OnlyInBaseline,
             Assert.Single(RatioComparer.Compare([Baseline(100), Ours(80)], [Ours(80)], Threshold)).Verdict);
     }
+
+    private static MeasuredBenchmark Baseline(double nanoseconds, string parameters = Capacity16) =>
+        new(Suite, "BclBounded", parameters, BenchmarkRole.Baseline, nanoseconds, 60, 0.01);
+
+    private static MeasuredBenchmark Ours(double nanoseconds, double bytes = 0, string parameters = Capacity16) =>
+        new(Suite, "Ours", parameters, BenchmarkRole.Ours, nanoseconds, bytes, 0);
+
+    private static MeasuredBenchmark Reference(double nanoseconds, string parameters = Capacity16) =>
+        new(Suite, "BclUnbounded", parameters, BenchmarkRole.Reference, nanoseconds, 8, 0);
 }

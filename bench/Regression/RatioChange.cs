@@ -1,8 +1,8 @@
 namespace Rendezvous.Channels.Benchmarks.Regression;
 
 /// <summary>One of our benchmarks in two runs: its ratio to the baseline and its allocations, before and after.</summary>
-/// <param name="Benchmark">Class and method, e.g. <c>RingOneToOne.RingBufferChannel</c>.</param>
-/// <param name="Parameters">BenchmarkDotNet's parameter text, e.g. <c>Capacity=16</c>.</param>
+/// <param name="Benchmark">Class and method, e.g. <c>RingSuite.Ours</c>.</param>
+/// <param name="Parameters">BenchmarkDotNet's parameter text, e.g. <c>Capacity=16, Workload=OneToOne</c>.</param>
 internal sealed record RatioChange(
     string Benchmark,
     string Parameters,

@@ -1,14 +1,15 @@
 using System.Collections.Generic;
+using System.IO;
 using System.Linq;
-using Rendezvous.Channels.Benchmarks.Model;
+using Rendezvous.Channels.Benchmarks.Results;
 
 namespace Rendezvous.Channels.Benchmarks.Regression;
 
 /// <summary>
-/// The regression check's logic, as a pure function of two sets of measurements. It compares each of our
-/// benchmarks by its ratio to the BCL baseline measured in the same run, not by absolute time: a slower or busier
-/// machine slows both sides of a ratio alike, so the ratio moves only when our code's cost moves relative to
-/// the BCL's.
+/// The regression check's logic, as a pure function of two sets of measurements, and its printout. It compares
+/// each of our benchmarks by its ratio to the BCL baseline measured in the same run, not by absolute time: a
+/// slower or busier machine slows both sides of a ratio alike, so the ratio moves only when our code's cost
+/// moves relative to the BCL's.
 /// </summary>
 internal static class RatioComparer
 {
@@ -55,11 +56,39 @@ internal static class RatioComparer
             verdict);
     }
 
+    /// <summary>Prints the verdicts as a table and a one-line tally.</summary>
+    public static void Write(IReadOnlyList<RatioChange> changes, double threshold, TextWriter output)
+    {
+        output.WriteLine(
+            $"Ratio = our time / BCL baseline time, each within its own run. Threshold: {Figures.Threshold(threshold)}.");
+        var table = new TextTable(
+            "Benchmark", "Params", ">Ratio before", ">Ratio after", ">Change", ">B/op before", ">B/op after", "Verdict");
+        foreach (RatioChange change in changes)
+        {
+            table.AddRow(
+                change.Benchmark,
+                change.Parameters,
+                change.RatioBefore is double before ? Figures.Ratio(before) : "-",
+                change.RatioAfter is double after ? Figures.Ratio(after) : "-",
+                change.Change is double relative ? Figures.Percent(relative) : "-",
+                Figures.Bytes(change.BytesBefore),
+                Figures.Bytes(change.BytesAfter),
+                change.IsRegression ? change.Verdict.ToString().ToUpperInvariant() : change.Verdict.ToString());
+        }
+
+        table.Write(output);
+        IEnumerable<string> tally = changes
+            .GroupBy(c => c.Verdict)
+            .OrderBy(g => g.Key)
+            .Select(g => $"{g.Count()} {g.Key}");
+        output.WriteLine($"{string.Join(", ", tally)}; {changes.Count(c => c.IsRegression)} regression(s).");
+    }
+
     private static bool AllocatesMore(double? before, double? after, double threshold) =>
         before is double b && after is double a && a > (b * (1 + threshold)) + AllocationSlackBytes;
 
     private static Dictionary<string, BaselinePair> OursByKey(IEnumerable<MeasuredBenchmark> benchmarks) =>
-        BaselinePairing.Pair(benchmarks)
+        BaselinePair.PairAll(benchmarks)
             .Where(pair => pair.Candidate.Role == BenchmarkRole.Ours)
             .ToDictionary(pair => pair.Candidate.Key);
 }

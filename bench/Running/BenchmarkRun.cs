@@ -4,16 +4,35 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Exporters.Json;
+using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
-using Rendezvous.Channels.Benchmarks.Model;
-using Rendezvous.Channels.Benchmarks.Reporting;
+using BenchmarkDotNet.Validators;
+using Perfolizer.Horology;
+using Rendezvous.Channels.Benchmarks.Results;
 
 namespace Rendezvous.Channels.Benchmarks.Running;
 
-/// <summary>Runs benchmarks through BenchmarkSwitcher, then reports the comparison and any failure.</summary>
+/// <summary>
+/// Runs benchmarks through BenchmarkSwitcher with the job of a <see cref="RunMode"/>, then prints the comparison
+/// table and every failure. BenchmarkDotNet's default toolchain builds each benchmark process from this project,
+/// which it finds by the assembly's name (RendezvousChannel.Benchmarks.csproj).
+/// </summary>
 internal static class BenchmarkRun
 {
+    /// <summary>
+    /// Short but still statistical: one process per benchmark, 3 warm-up and 5 measured iterations of 250 ms.
+    /// About 5 s per benchmark case, a few minutes for the whole suite on a 2-core machine; good enough for
+    /// ratios, which is what the comparison table and the regression check read.
+    /// </summary>
+    public static Job CompareJob { get; } = Job.Default
+        .WithId("Compare")
+        .WithLaunchCount(1)
+        .WithWarmupCount(3)
+        .WithIterationCount(5)
+        .WithIterationTime(TimeInterval.FromMilliseconds(250));
+
     /// <returns>0 when every selected benchmark ran; 1 when any failed (or, in dry mode, when none ran).</returns>
     public static int Execute(RunMode mode, string[] args, TextWriter output)
     {
@@ -21,15 +40,27 @@ internal static class BenchmarkRun
         string artifactsPath = Path.Combine(
             "BenchmarkDotNet.Artifacts",
             $"{mode.ToString().ToLowerInvariant()}-{DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}");
-        IConfig config = RunConfigs.For(mode, artifactsPath);
+        Job job = mode switch
+        {
+            RunMode.Compare => CompareJob,
+            RunMode.Dry => Job.Dry.WithId("Dry"),
+            RunMode.Full => Job.Default.WithId("Full"),
+            _ => Job.Default,
+        };
+
+        // DefaultConfig (console, markdown/HTML/CSV exporters, the default validators) plus the brief JSON report
+        // that diff reads. AsDefault: job options on the command line (--iterationCount 3, --job short ...)
+        // modify or replace this job instead of adding a second one next to it.
+        IConfig config = DefaultConfig.Instance
+            .AddExporter(JsonExporter.Brief)
+            .WithArtifactsPath(artifactsPath)
+            .AddJob(job.AsDefault());
 
         // Without a filter BenchmarkSwitcher asks interactively which benchmarks to run; CI has no terminal.
         string[] switcherArgs = mode == RunMode.PassThrough || args.Contains("--filter") || args.Contains("-f")
             ? args
             : [.. args, "--filter", "*"];
-        List<Summary> summaries = BenchmarkSwitcher.FromAssembly(typeof(BenchmarkRun).Assembly)
-            .Run(switcherArgs, config)
-            .ToList();
+        List<Summary> summaries = [.. BenchmarkSwitcher.FromAssembly(typeof(BenchmarkRun).Assembly).Run(switcherArgs, config)];
         if (summaries.Count == 0)
         {
             // Legitimate for --list or --help; a dry run that runs nothing, though, checks nothing.
@@ -50,13 +81,13 @@ internal static class BenchmarkRun
                 output.WriteLine(line);
             }
 
-            ComparisonTable.Write(summaries.SelectMany(SummaryReader.Read), output);
+            ComparisonTable.Write(summaries.SelectMany(s => s.Reports).SelectMany(Measured), output);
             string results = Path.Combine(artifactsPath, "results");
             output.WriteLine($"JSON reports: {results}");
             output.WriteLine($"Regression check: dotnet run -c Release --project bench -- diff bench/baseline {results}");
         }
 
-        IReadOnlyList<string> failures = RunFailures.Find(summaries);
+        List<string> failures = [.. summaries.SelectMany(Failures)];
         foreach (string failure in failures)
         {
             output.WriteLine("FAILED: " + failure);
@@ -66,5 +97,56 @@ internal static class BenchmarkRun
             ? $"All {summaries.Sum(s => s.BenchmarksCases.Length)} benchmark cases ran."
             : $"{failures.Count} benchmark case(s) failed.");
         return failures.Count == 0 ? 0 : 1;
+    }
+
+    /// <summary>A case's figures for the table; nothing for a case that produced no result.</summary>
+    private static IEnumerable<MeasuredBenchmark> Measured(BenchmarkReport report)
+    {
+        if (report.ResultStatistics is null)
+        {
+            yield break;
+        }
+
+        BenchmarkCase benchmark = report.BenchmarkCase;
+        yield return new MeasuredBenchmark(
+            benchmark.Descriptor.Type.FullName ?? benchmark.Descriptor.Type.Name,
+            benchmark.Descriptor.WorkloadMethod.Name,
+            MeasuredBenchmark.ParametersText(benchmark.Parameters.PrintInfo),
+            MeasuredBenchmark.RoleOf(benchmark.Descriptor.Baseline, benchmark.Descriptor.Categories),
+            report.ResultStatistics.Mean,
+            MetricOrNull(report, "Allocated Memory"), // MemoryDiagnoser's bytes per operation
+            MetricOrNull(report, "LockContentionCount")); // ThreadingDiagnoser's Monitor contentions per operation
+    }
+
+    private static double? MetricOrNull(BenchmarkReport report, string id) =>
+        report.Metrics.TryGetValue(id, out Metric? metric) ? metric.Value : null;
+
+    /// <summary>
+    /// What went wrong in a run: critical validation errors, benchmarks that failed to build, threw (a lost or
+    /// duplicated item throws) or produced no measurement. A run with any of these must not exit 0.
+    /// </summary>
+    private static IEnumerable<string> Failures(Summary summary)
+    {
+        foreach (ValidationError error in summary.ValidationErrors.Where(error => error.IsCritical))
+        {
+            yield return $"{summary.Title}: validation error: {error.Message}";
+        }
+
+        foreach (BenchmarkCase benchmark in summary.BenchmarksCases)
+        {
+            BenchmarkReport? report = summary.Reports.FirstOrDefault(r => r.BenchmarkCase == benchmark);
+            string? problem = report switch
+            {
+                null => "no report",
+                { BuildResult.IsBuildSuccess: false } => "build failed: " + report.BuildResult.ErrorMessage,
+                { Success: false } => "failed (threw, crashed or was killed; see its log above)",
+                { ResultStatistics: null } => "produced no measurements",
+                _ => null,
+            };
+            if (problem is not null)
+            {
+                yield return $"{benchmark.DisplayInfo}: {problem}";
+            }
+        }
     }
 }

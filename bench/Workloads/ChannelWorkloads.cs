@@ -6,17 +6,63 @@ using System.Threading.Tasks;
 namespace Rendezvous.Channels.Benchmarks.Workloads;
 
 /// <summary>
-/// The workloads every suite runs, written once against <see cref="Channel{T}"/> so that our channel and its
-/// BCL baseline execute exactly the same code. Each one verifies what it received and throws when an item
-/// was lost, duplicated or mismatched.
+/// The workloads, written once against <see cref="Channel{T}"/> so that our channel and its BCL baseline run
+/// exactly the same code. Each one verifies what it received and throws when an item was lost, duplicated or
+/// mismatched, so a broken channel fails its benchmark instead of looking fast.
 /// </summary>
 internal static class ChannelWorkloads
 {
+    /// <summary>Hundreds of times an invocation's normal length, even on a loaded 2-core machine.</summary>
+    private static readonly TimeSpan s_hangTimeout = TimeSpan.FromSeconds(60);
+
+    // One event suffices: BenchmarkDotNet and the rounds command run one workload at a time, from one thread.
+    private static readonly ManualResetEvent s_completed = new(initialState: false);
+    private static readonly Action s_signalCompleted = () => s_completed.Set();
+
+    // Cancelable but never canceled; lives as long as the process, so nothing has to dispose it.
+    private static readonly CancellationTokenSource s_neverCanceled = new();
+
     /// <summary>
-    /// A pinger writes each number to <paramref name="requests"/> and waits for it to come back on
-    /// <paramref name="replies"/>, where a ponger echoes it: one operation is one round trip (two hand-offs).
+    /// Runs <paramref name="operations"/> operations of <paramref name="workload"/> on <paramref name="channel"/>
+    /// (<paramref name="replies"/> carries ping-pong's echoes) to their end, checking every item. The channels are
+    /// left open for the next call.
     /// </summary>
-    public static Task PingPongAsync(Channel<int> requests, Channel<int> replies, int roundTrips)
+    public static void Run(Workload workload, Channel<int> channel, Channel<int> replies, int operations) => Wait(workload switch
+    {
+        Workload.PingPong => PingPongAsync(channel, replies, operations),
+        Workload.OneToOne => TransferAsync(channel, 1, 1, operations, CancellationToken.None),
+        Workload.FourToFour => TransferAsync(channel, 4, 4, operations, CancellationToken.None),
+        Workload.CancelableToken => TransferAsync(channel, 1, 1, operations, s_neverCanceled.Token),
+        Workload.ReadAll => TransferAsync(channel, 1, 1, operations, CancellationToken.None, readAll: true),
+        Workload.TryWriteTryRead => TryWriteThenTryRead(channel, operations),
+        _ => throw new ArgumentOutOfRangeException(nameof(workload), workload, "Unknown workload."),
+    });
+
+    /// <summary>
+    /// Blocks until <paramref name="workload"/> ends, then rethrows its failure. Not Task.Wait: its Monitor lock
+    /// would contend about once per invocation, noise in the lock-contention column where our lock-free channels
+    /// must read exactly 0; a ManualResetEvent waits through the runtime's wait subsystem instead. The wait is
+    /// bounded: a lost wake-up or item leaves the workload hanging, and a hang must fail the benchmark (and CI).
+    /// </summary>
+    private static void Wait(Task workload)
+    {
+        if (!workload.IsCompleted)
+        {
+            s_completed.Reset();
+            workload.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(s_signalCompleted);
+            if (!s_completed.WaitOne(s_hangTimeout))
+            {
+                throw new TimeoutException(
+                    $"The workload did not finish within {s_hangTimeout.TotalSeconds} s: the channel deadlocked, " +
+                    "livelocked, or lost a wake-up or an item.");
+            }
+        }
+
+        workload.GetAwaiter().GetResult();
+    }
+
+    /// <summary>A pinger writes each number to <paramref name="requests"/>; a ponger echoes it on <paramref name="replies"/>.</summary>
+    private static Task PingPongAsync(Channel<int> requests, Channel<int> replies, int roundTrips)
     {
         Task pinger = Task.Run(async () =>
         {
@@ -42,67 +88,36 @@ internal static class ChannelWorkloads
 
     /// <summary>
     /// Moves the items 0..<paramref name="items"/>-1 from <paramref name="writers"/> WriteAsync producers to
-    /// <paramref name="readers"/> ReadAsync consumers (each consumer takes an equal share, so all of them
-    /// finish), then checks that every item arrived exactly once.
+    /// <paramref name="readers"/> consumers (equal shares, so all of them finish), then checks that every item
+    /// arrived exactly once. The consumers call ReadAsync, or with <paramref name="readAll"/> drain with
+    /// <c>await foreach</c> over ReadAllAsync until they have their share (no completion: the channel is reused).
     /// </summary>
-    public static async Task TransferAsync(
-        Channel<int> channel, int writers, int readers, int items, CancellationToken cancellationToken)
-    {
-        Task[] producers = StartProducers(channel.Writer, writers, items, cancellationToken);
-        var consumers = new Task<ItemTally>[readers];
-        int share = ShareOf(items, readers);
-        for (int r = 0; r < readers; r++)
-        {
-            consumers[r] = Task.Run(() => ReadAsync(channel.Reader, share, cancellationToken), CancellationToken.None);
-        }
-
-        await VerifyAsync(producers, consumers, items);
-    }
-
-    /// <summary>
-    /// One WriteAsync producer to one consumer that drains with <c>await foreach</c> over ReadAllAsync and
-    /// stops after <paramref name="items"/> items (no completion: the channel is reused by the next invocation).
-    /// </summary>
-    public static async Task TransferToReadAllAsync(Channel<int> channel, int items)
-    {
-        Task[] producers = StartProducers(channel.Writer, 1, items, CancellationToken.None);
-        Task<ItemTally>[] consumers = [Task.Run(() => ReadAllAsync(channel.Reader, items))];
-        await VerifyAsync(producers, consumers, items);
-    }
-
-    /// <summary>
-    /// On one thread, <paramref name="pairs"/> times: TryWrite an item, then TryRead it back. Both must succeed
-    /// and return the item written (the channel has room for one item whatever its capacity).
-    /// </summary>
-    public static void TryWriteThenTryRead(Channel<int> channel, int pairs)
-    {
-        ChannelWriter<int> writer = channel.Writer;
-        ChannelReader<int> reader = channel.Reader;
-        for (int i = 0; i < pairs; i++)
-        {
-            if (!writer.TryWrite(i) || !reader.TryRead(out int item) || item != i)
-            {
-                throw new InvalidOperationException($"Uncontended TryWrite+TryRead pair {i} failed.");
-            }
-        }
-    }
-
-    private static Task[] StartProducers(
-        ChannelWriter<int> writer, int writers, int items, CancellationToken cancellationToken)
+    private static async Task TransferAsync(
+        Channel<int> channel, int writers, int readers, int items, CancellationToken cancellationToken, bool readAll = false)
     {
         var producers = new Task[writers];
-        int share = ShareOf(items, writers);
-        for (int w = 0; w < writers; w++)
+        for (int w = 0, share = ShareOf(items, writers); w < writers; w++)
         {
             int first = w * share;
-            producers[w] = Task.Run(() => WriteAsync(writer, first, share, cancellationToken), CancellationToken.None);
+            producers[w] = Task.Run(
+                async () =>
+                {
+                    for (int item = first; item < first + share; item++)
+                    {
+                        await channel.Writer.WriteAsync(item, cancellationToken);
+                    }
+                },
+                CancellationToken.None);
         }
 
-        return producers;
-    }
+        var consumers = new Task<ItemTally>[readers];
+        for (int r = 0, share = ShareOf(items, readers); r < readers; r++)
+        {
+            consumers[r] = Task.Run(
+                () => readAll ? ReadAllAsync(channel.Reader, share) : ReadAsync(channel.Reader, share, cancellationToken),
+                CancellationToken.None);
+        }
 
-    private static async Task VerifyAsync(Task[] producers, Task<ItemTally>[] consumers, int items)
-    {
         await Task.WhenAll(producers);
         ItemTally received = default;
         foreach (Task<ItemTally> consumer in consumers)
@@ -113,13 +128,20 @@ internal static class ChannelWorkloads
         received.VerifyReceivedExactly(ItemTally.ForRange(items));
     }
 
-    private static async Task WriteAsync(
-        ChannelWriter<int> writer, int first, int count, CancellationToken cancellationToken)
+    /// <summary>Both calls must succeed and return the item written: the channel has room for one whatever its capacity.</summary>
+    private static Task TryWriteThenTryRead(Channel<int> channel, int pairs)
     {
-        for (int item = first; item < first + count; item++)
+        ChannelWriter<int> writer = channel.Writer;
+        ChannelReader<int> reader = channel.Reader;
+        for (int i = 0; i < pairs; i++)
         {
-            await writer.WriteAsync(item, cancellationToken);
+            if (!writer.TryWrite(i) || !reader.TryRead(out int item) || item != i)
+            {
+                throw new InvalidOperationException($"Uncontended TryWrite+TryRead pair {i} failed.");
+            }
         }
+
+        return Task.CompletedTask;
     }
 
     private static async Task<ItemTally> ReadAsync(

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Rendezvous.Channels.Benchmarks.Reporting;
+namespace Rendezvous.Channels.Benchmarks.Results;
 
 /// <summary>How the tables print numbers: invariant culture, precision suited to each quantity.</summary>
 internal static class Figures

@@ -4,14 +4,14 @@ using Xunit;
 
 namespace Rendezvous.Channels.Benchmarks.Tests;
 
-public class DiffOptionsTests
+public class DiffCommandTests
 {
     [Fact]
     public void Defaults_to_a_ten_percent_threshold_and_no_failure()
     {
-        DiffOptions options = DiffOptions.Parse(["old", "new"]);
+        DiffCommand options = DiffCommand.Parse(["old", "new"]);
 
-        Assert.Equal(new DiffOptions("old", "new", 0.10, FailOnRegression: false), options);
+        Assert.Equal(new DiffCommand("old", "new", 0.10, FailOnRegression: false), options);
     }
 
     [Theory]
@@ -19,9 +19,9 @@ public class DiffOptionsTests
     [InlineData("25")]
     public void Reads_the_threshold_as_a_percentage(string threshold)
     {
-        DiffOptions options = DiffOptions.Parse(["old", "--threshold", threshold, "new", "--fail-on-regression"]);
+        DiffCommand options = DiffCommand.Parse(["old", "--threshold", threshold, "new", "--fail-on-regression"]);
 
-        Assert.Equal(new DiffOptions("old", "new", 0.25, FailOnRegression: true), options);
+        Assert.Equal(new DiffCommand("old", "new", 0.25, FailOnRegression: true), options);
     }
 
     [Theory]
@@ -31,5 +31,5 @@ public class DiffOptionsTests
     [InlineData("a", "b", "--threshold", "ten")]
     [InlineData("a", "b", "--unknown")]
     public void Rejects_arguments_that_do_not_fit_the_usage(params string[] args) =>
-        Assert.Throws<FormatException>(() => DiffOptions.Parse(args));
+        Assert.Throws<FormatException>(() => DiffCommand.Parse(args));
 }

@@ -1,4 +1,4 @@
-namespace Rendezvous.Channels.Benchmarks.Model;
+namespace Rendezvous.Channels.Benchmarks.Results;
 
 /// <summary>What a benchmark method is for in its class: the yardstick, our channel, or an extra BCL row.</summary>
 internal enum BenchmarkRole

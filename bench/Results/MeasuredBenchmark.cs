@@ -1,12 +1,17 @@
-namespace Rendezvous.Channels.Benchmarks.Model;
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Rendezvous.Channels.Benchmarks.Workloads;
+
+namespace Rendezvous.Channels.Benchmarks.Results;
 
 /// <summary>
 /// One benchmark case's per-operation figures, whether read from a live BenchmarkDotNet summary or from an
 /// exported JSON report, so the comparison table and the regression check share one pairing logic.
 /// </summary>
 /// <param name="Type">The benchmark class's full name; with <paramref name="Parameters"/> it names the group.</param>
-/// <param name="Method">The benchmark method, e.g. <c>RendezvousChannel</c> or <c>BclBounded0</c>.</param>
-/// <param name="Parameters">BenchmarkDotNet's parameter text, e.g. <c>Capacity=16</c>; empty when none.</param>
+/// <param name="Method">The benchmark method, e.g. <c>Ours</c> or <c>BclBounded</c>.</param>
+/// <param name="Parameters">The parameters, e.g. <c>Capacity=16, Workload=OneToOne</c> (see <see cref="ParametersText"/>).</param>
 /// <param name="Role">Baseline, ours or reference, from the method's attributes.</param>
 /// <param name="NanosecondsPerOperation">Mean time per operation (OperationsPerInvoke already divided out).</param>
 /// <param name="BytesPerOperation">Managed bytes allocated per operation; null when not measured.</param>
@@ -28,4 +33,13 @@ internal sealed record MeasuredBenchmark(
 
     /// <summary>Identifies the benchmark case across runs.</summary>
     public string Key => $"{Type}.{Method}|{Parameters}";
+
+    /// <summary>BenchmarkDotNet's parameter text (<c>Capacity=16&amp;Workload=OneToOne</c>, live and in JSON alike) as tables show it.</summary>
+    public static string ParametersText(string printInfo) => printInfo.Replace("&", ", ", StringComparison.Ordinal);
+
+    /// <summary>The role BenchmarkDotNet's attributes give a method: its baseline flag, then its categories.</summary>
+    public static BenchmarkRole RoleOf(bool isBaseline, IEnumerable<string> categories) =>
+        isBaseline ? BenchmarkRole.Baseline
+        : categories.Contains(ChannelSuite.OursCategory) ? BenchmarkRole.Ours
+        : BenchmarkRole.Reference;
 }

@@ -1,21 +1,20 @@
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using Rendezvous.Channels.Benchmarks.Model;
 
-namespace Rendezvous.Channels.Benchmarks.Reporting;
+namespace Rendezvous.Channels.Benchmarks.Results;
 
 /// <summary>
-/// The table a <c>compare</c> run ends with: per workload, our channel (and the reference rows) next to the
+/// The table a <c>compare</c> run ends with: per suite and workload, our channel (and the reference rows) next to the
 /// BCL baseline of the same class, measured in the same run, with the time ratio.
 /// </summary>
 internal static class ComparisonTable
 {
     public static void Write(IEnumerable<MeasuredBenchmark> benchmarks, TextWriter output)
     {
-        IReadOnlyList<BaselinePair> pairs = BaselinePairing.Pair(benchmarks);
+        IReadOnlyList<BaselinePair> pairs = BaselinePair.PairAll(benchmarks);
         var table = new TextTable(
-            "Workload", "Params", "Channel", ">ns/op", ">B/op", ">Locks/op",
+            "Suite", "Params", "Channel", ">ns/op", ">B/op", ">Locks/op",
             "Baseline", ">ns/op", ">B/op", ">Locks/op", ">Ratio");
         foreach (BaselinePair pair in pairs)
         {

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 
-namespace Rendezvous.Channels.Benchmarks.Reporting;
+namespace Rendezvous.Channels.Benchmarks.Results;
 
 /// <summary>
 /// A Markdown pipe table with padded columns: readable in a terminal and pasteable into a README or an issue.
