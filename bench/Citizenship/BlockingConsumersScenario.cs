@@ -9,13 +9,14 @@ using System.Threading.Tasks;
 namespace Rendezvous.Channels.Benchmarks.Citizenship;
 
 /// <summary>
-/// Scenario c, sync-over-async on the default pool: a producer hands one item to each of N parked consumers;
-/// each consumer, resumed, hands it on to its own parked partner (waking the partner's continuation) and then
-/// blocks (<see cref="ManualResetEventSlim.Wait()"/>) until that partner has run. The wake-ups the blocked
-/// workers wait for must run on other workers: queued where a blocked worker is the only one to look (its
-/// local queue, its chain), they wait for the rescuer or for the pool to inject threads.
+/// Scenario c, sync-over-async on the default pool. N consumers are parked on a rendezvous channel; a producer
+/// hands item i to one of them, then parks on an acknowledgement channel. The consumer, resumed, acknowledges
+/// (waking the producer's continuation) and blocks (<see cref="ManualResetEventSlim.Wait()"/>) until that
+/// continuation has run, which is when the producer goes on to item i + 1. So at any time one worker is blocked
+/// waiting for a continuation it woke, which must run on another worker: the pool's global queue gives it to any
+/// idle worker at once; queued where only the blocked worker looks first (its local queue, its chain), it waits
+/// for a thief (a stealing worker, our rescuer) or for the pool to inject a thread.
 /// </summary>
-/// <remarks>Run last in a process: it grows the thread pool, which the scenarios after it would inherit.</remarks>
 internal static class BlockingConsumersScenario
 {
     public static IEnumerable<Measurement> Run(ChannelSide side, CitizenshipSettings settings)
@@ -23,53 +24,45 @@ internal static class BlockingConsumersScenario
         int consumers = settings.BlockingConsumers;
         string scenario = $"c. {consumers} consumers that each block until a continuation they woke has run";
         Channel<int> work = SideChannels.Create<int>(side, 0);
-        Channel<int>[] partnerChannels = Enumerable.Range(0, consumers).Select(_ => SideChannels.Create<int>(side, 0)).ToArray();
-        ManualResetEventSlim[] partnerRan = Enumerable.Range(0, consumers).Select(_ => new ManualResetEventSlim()).ToArray();
+        Channel<int> acknowledgements = SideChannels.Create<int>(side, 0);
+        ManualResetEventSlim[] producerRan = Enumerable.Range(0, consumers).Select(_ => new ManualResetEventSlim()).ToArray();
         var blockedMilliseconds = new double[consumers];
-
-        async Task PartnerAsync(int index)
-        {
-            int item = await partnerChannels[index].Reader.ReadAsync();
-            if (item != index)
-            {
-                throw new InvalidOperationException($"{scenario}: partner {index} got item {item}.");
-            }
-
-            partnerRan[index].Set();
-        }
 
         async Task ConsumerAsync()
         {
             int item = await work.Reader.ReadAsync();
-            // Wakes the partner's continuation (it is parked), then blocks this worker until that continuation ran.
-            ValueTask handOff = partnerChannels[item].Writer.WriteAsync(item);
+            // Wakes the producer, parked on the acknowledgements, then blocks this worker until the producer ran.
+            ValueTask acknowledged = acknowledgements.Writer.WriteAsync(item);
             long blocked = Stopwatch.GetTimestamp();
-            Bounded.Wait(partnerRan[item], settings.HangTimeout, scenario);
+            Bounded.Wait(producerRan[item], settings.HangTimeout, scenario);
             blockedMilliseconds[item] = Bounded.MillisecondsSince(blocked);
-            await handOff;
+            await acknowledged;
         }
 
-        // Calling the async methods here parks each at its first read before the producer starts.
-        Task[] partners = Enumerable.Range(0, consumers).Select(PartnerAsync).ToArray();
-        Task[] consumerTasks = Enumerable.Range(0, consumers).Select(_ => ConsumerAsync()).ToArray();
-        long started = Stopwatch.GetTimestamp();
-        Task producer = Task.Run(async () =>
+        async Task ProducerAsync()
         {
             for (int i = 0; i < consumers; i++)
             {
                 await work.Writer.WriteAsync(i);
+                int acknowledgement = await acknowledgements.Reader.ReadAsync();
+                if (acknowledgement != i)
+                {
+                    throw new InvalidOperationException($"{scenario}: item {i} acknowledged as {acknowledgement}.");
+                }
+
+                producerRan[i].Set();
             }
-        });
-        Bounded.Wait(Task.WhenAll(consumerTasks.Append(producer)), settings.HangTimeout, scenario);
-        double wallMilliseconds = Bounded.MillisecondsSince(started);
-        Bounded.Wait(Task.WhenAll(partners), settings.HangTimeout, scenario);
-        work.Writer.Complete();
-        foreach (Channel<int> channel in partnerChannels)
-        {
-            channel.Writer.Complete();
         }
 
-        foreach (ManualResetEventSlim signal in partnerRan)
+        // Calling the async method here parks each consumer at its read before the producer starts.
+        Task[] consumerTasks = Enumerable.Range(0, consumers).Select(_ => ConsumerAsync()).ToArray();
+        long started = Stopwatch.GetTimestamp();
+        Task producer = Task.Run(ProducerAsync);
+        Bounded.Wait(Task.WhenAll(consumerTasks.Append(producer)), settings.HangTimeout, scenario);
+        double wallMilliseconds = Bounded.MillisecondsSince(started);
+        work.Writer.Complete();
+        acknowledgements.Writer.Complete();
+        foreach (ManualResetEventSlim signal in producerRan)
         {
             signal.Dispose();
         }

@@ -107,7 +107,13 @@ internal static class CitizenshipCommand
     {
         long started = Stopwatch.GetTimestamp();
         List<Measurement> measurements = scenario(side, settings).ToList();
-        Console.Error.WriteLine($"  {measurements[0].Scenario} ({side}{(AppContext.TryGetSwitch(ChainingSwitch, out bool off) && off ? ", chaining off" : "")}): {Stopwatch.GetElapsedTime(started).TotalSeconds:F1} s");
+        string chaining = AppContext.TryGetSwitch(ChainingSwitch, out bool off) && off ? ", chaining off" : "";
+        foreach (string name in measurements.Select(m => m.Scenario).Distinct())
+        {
+            Console.Error.WriteLine($"  {name} ({side}{chaining})");
+        }
+
+        Console.Error.WriteLine($"    {Stopwatch.GetElapsedTime(started).TotalSeconds:F1} s");
         return measurements;
     }
 

@@ -13,14 +13,13 @@ namespace Rendezvous.Channels.Benchmarks.Citizenship;
 /// CPU time and context switches per second over the run, against the BCL's.
 /// </summary>
 /// <remarks>
-/// The process is left alone for a while first (<see cref="Settle"/>), longer than our rescuer's timer keeps
-/// ticking after the last chain (about a second), so that the previous scenario's tail is not counted.
+/// The process is left alone for a while first (<see cref="CitizenshipSettings.ServiceSettle"/>), longer than our
+/// rescuer's timer keeps ticking after the last chain (about a second), so that the previous scenario's tail is not
+/// counted.
 /// </remarks>
 internal static class IdleServiceScenario
 {
     private static readonly TimeSpan s_interval = TimeSpan.FromMilliseconds(500);
-
-    private static TimeSpan Settle => TimeSpan.FromSeconds(1.5);
 
     public static IEnumerable<Measurement> Run(ChannelSide side, CitizenshipSettings settings)
     {
@@ -52,7 +51,7 @@ internal static class IdleServiceScenario
             }
         }
 
-        Thread.Sleep(Settle);
+        Thread.Sleep(settings.ServiceSettle);
         ProcessUsage before = ProcessUsage.Now();
         long started = Stopwatch.GetTimestamp();
         Task server = ServerAsync();
