@@ -19,8 +19,8 @@ internal sealed record CitizenshipSettings(bool Quick, TimeSpan ServiceDuration)
     /// <summary>How long the pipeline runs while unrelated work is started next to it.</summary>
     public TimeSpan LatencyDuration => TimeSpan.FromSeconds(Quick ? 0.5 : 5);
 
-    /// <summary>Quiet time before the low-rate service is measured: past our rescuer's idle second (not with <c>--quick</c>).</summary>
-    public TimeSpan ServiceSettle => TimeSpan.FromSeconds(Quick ? 0.2 : 1.5);
+    /// <summary>Quiet time before the low-rate service is measured: past our rescuer's idle second, even with <c>--quick</c>.</summary>
+    public TimeSpan ServiceSettle => TimeSpan.FromSeconds(1.2);
 
     /// <summary>Consumers that block on a continuation they woke (the 50; fewer for the smoke test).</summary>
     public int BlockingConsumers => Quick ? 16 : 50;
