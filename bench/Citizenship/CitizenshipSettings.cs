@@ -20,7 +20,7 @@ internal sealed record CitizenshipSettings(bool Quick, TimeSpan ServiceDuration)
     public TimeSpan LatencyDuration => TimeSpan.FromSeconds(Quick ? 0.5 : 5);
 
     /// <summary>Quiet time before the low-rate service is measured: past our rescuer's idle second, even with <c>--quick</c>.</summary>
-    public TimeSpan ServiceSettle => TimeSpan.FromSeconds(1.2);
+    public static TimeSpan ServiceSettle => TimeSpan.FromSeconds(1.2);
 
     /// <summary>Consumers that block on a continuation they woke (the 50; fewer for the smoke test).</summary>
     public int BlockingConsumers => Quick ? 16 : 50;

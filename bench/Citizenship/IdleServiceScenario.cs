@@ -51,7 +51,7 @@ internal static class IdleServiceScenario
             }
         }
 
-        Thread.Sleep(settings.ServiceSettle);
+        Thread.Sleep(CitizenshipSettings.ServiceSettle);
         ProcessUsage before = ProcessUsage.Now();
         long started = Stopwatch.GetTimestamp();
         Task server = ServerAsync();
