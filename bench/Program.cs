@@ -17,6 +17,9 @@ internal static class Program
           dry     [BenchmarkDotNet args]   every benchmark once (CI); exits 1 if any benchmark failed
           rounds  [--rounds N]             rendezvous vs CreateBounded(0) in one process, interleaved round by round
                                            (ping-pong, 1->1, 4->4); prints medians of the per-round ratios
+          citizenship [--quick] [--service-seconds S]
+                                           five scenarios: what continuation scheduling costs the rest of
+                                           the process, BCL vs ours vs ours with chaining off; a markdown table
           diff <baseline.json|dir> <new.json|dir> [--threshold 10%] [--fail-on-regression]
                                            compares the ours/baseline time ratios of two JSON exports
           <BenchmarkDotNet args>           anything else goes to BenchmarkSwitcher as is (e.g. --list flat)
@@ -40,6 +43,10 @@ internal static class Program
                 return BenchmarkRun.Execute(RunMode.Dry, rest, Console.Out);
             case "rounds":
                 return RoundsCommand.Execute(rest, Console.Out);
+            case "citizenship":
+                return Citizenship.CitizenshipCommand.Execute(rest, Console.Out);
+            case Citizenship.CitizenshipCommand.ChildCommand:
+                return Citizenship.CitizenshipCommand.ExecuteChild(rest, Console.Out);
             case "diff":
                 return DiffCommand.Execute(rest, Console.Out);
             default:

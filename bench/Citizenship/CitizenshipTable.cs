@@ -1,0 +1,45 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+
+namespace Rendezvous.Channels.Benchmarks.Citizenship;
+
+/// <summary>Prints the measurements as the markdown table of issue 12, one row per metric, with the ratio ours/BCL.</summary>
+internal static class CitizenshipTable
+{
+    public static void Write(
+        TextWriter output,
+        CitizenshipSettings settings,
+        IReadOnlyList<Measurement> bcl,
+        IReadOnlyList<Measurement> ours,
+        IReadOnlyList<Measurement> chainingOff)
+    {
+        Dictionary<(string, string), Measurement> oursByKey = ours.ToDictionary(m => (m.Scenario, m.Metric));
+        Dictionary<(string, string), Measurement> offByKey = chainingOff.ToDictionary(m => (m.Scenario, m.Metric));
+        output.WriteLine(FormattableString.Invariant(
+            $"Citizenship: ours vs Channel.CreateBounded, back to back in one process, {Environment.ProcessorCount} cores, default thread pool{(settings.Quick ? ", --quick (a smoke test: these numbers measure nothing)" : "")}."));
+        output.WriteLine();
+        output.WriteLine("| scenario | metric | BCL | ours | ours/BCL | ours, chaining off |");
+        output.WriteLine("| --- | --- | ---: | ---: | ---: | ---: |");
+        string? previousScenario = null;
+        foreach (Measurement baseline in bcl.OrderBy(m => m.Scenario, StringComparer.Ordinal))
+        {
+            Measurement mine = oursByKey[(baseline.Scenario, baseline.Metric)];
+            string off = offByKey.TryGetValue((baseline.Scenario, baseline.Metric), out Measurement? measured) ? measured.Format() : "(missing)";
+            string scenario = baseline.Scenario == previousScenario ? "" : baseline.Scenario;
+            previousScenario = baseline.Scenario;
+            output.WriteLine($"| {scenario} | {baseline.Metric} | {baseline.Format()} | {mine.Format()} | {Ratio(mine.Value, baseline.Value)} | {off} |");
+        }
+
+        output.WriteLine();
+        output.WriteLine("ours/BCL above 1 is worse for times, CPU, context switches and leaks, better for items per second and overlap.");
+        output.WriteLine("\"ours, chaining off\": the same scenarios in a child process started with the AppContext switch");
+        output.WriteLine("RendezvousChannel.DisableContinuationChaining = true (the library reads it once per process).");
+    }
+
+    private static string Ratio(double ours, double bcl) =>
+        bcl == 0 || double.IsNaN(bcl) || double.IsNaN(ours) ? "—"
+        : (ours / bcl).ToString(ours / bcl < 100 ? "F2" : "N0", CultureInfo.InvariantCulture);
+}
