@@ -8,7 +8,7 @@ using System.Threading.Tasks;
 namespace Rendezvous.Channels.Benchmarks.Citizenship;
 
 /// <summary>
-/// <c>citizenship [--quick] [--service-seconds S]</c>: the five scenarios of issue 12 (what our continuation
+/// <c>citizenship [--quick] [--service-seconds S]</c>: five scenarios (what our continuation
 /// scheduling costs the rest of the process), each run on <c>Channel.CreateBounded</c> and then on ours, back to
 /// back in this process, and once more on ours in a child process with continuation chaining switched off; then
 /// the table with the ratios. Every scenario checks its items and fails (exit code 1) on a lost item or a hang.

@@ -6,7 +6,7 @@ using System.Linq;
 
 namespace Rendezvous.Channels.Benchmarks.Citizenship;
 
-/// <summary>Prints the measurements as the markdown table of issue 12, one row per metric, with the ratio ours/BCL.</summary>
+/// <summary>Prints the measurements as a markdown table, one row per metric, with the ratio ours/BCL.</summary>
 internal static class CitizenshipTable
 {
     public static void Write(
