@@ -83,8 +83,9 @@ public static class ChannelDiagnostics
 
     /// <summary>
     /// The default setting: the environment variable if it says on or off, else the AppContext switch if it
-    /// is set, else <paramref name="buildDefault"/> (<see cref="BuildDefault"/>: off). The environment variable wins because, as with the runtime's own
-    /// <c>DOTNET_*</c> settings, whoever runs the program has the last word over its configuration file.
+    /// is set, else <paramref name="buildDefault"/> (<see cref="BuildDefault"/>: off). The environment variable
+    /// wins because, as with the runtime's own <c>DOTNET_*</c> settings, whoever runs the program has the last
+    /// word over its configuration file.
     /// </summary>
     internal static bool ResolveDefault(string? environmentValue, bool? appContextSwitch, bool buildDefault)
     {
