@@ -24,11 +24,16 @@ namespace Rendezvous.Channels;
 /// <see cref="LeakDetected"/> on the finalizer thread, and written to the <c>RendezvousChannel</c>
 /// <see cref="System.Diagnostics.Tracing.EventSource"/>; with no subscriber it is also written to
 /// <see cref="Trace"/> as a warning.</para>
-/// <para>Detection is on by default when this library is built in Debug, and off in Release. Turn it on
-/// (or off) with this property, with the AppContext switch <c>RendezvousChannel.LeakDetection</c> (in a
-/// project: <c>&lt;RuntimeHostConfigurationOption Include="RendezvousChannel.LeakDetection" Value="true" /&gt;</c>),
-/// or with the environment variable <c>RENDEZVOUSCHANNEL_LEAKDETECTION=1</c>. The environment variable
-/// overrides the switch, and the property overrides both.</para>
+/// <para>Detection follows the configuration of the application, not of this library (which a package user
+/// always gets as a Release build): the package's <c>buildTransitive/RendezvousChannel.targets</c> sets the
+/// AppContext switch <c>RendezvousChannel.LeakDetection</c> to <c>true</c> in the application's Debug builds
+/// and in test projects, and to <c>false</c> otherwise; the project property
+/// <c>&lt;RendezvousChannelLeakDetection&gt;true|false&lt;/RendezvousChannelLeakDetection&gt;</c> overrides that
+/// choice. The switch lands in the application's <c>runtimeconfig.json</c>, so <c>dotnet run</c>,
+/// <c>dotnet test</c> and published apps all see it. With no switch set (a project reference, or an
+/// application built without the package's targets), detection is off. At run time the environment
+/// variable <c>RENDEZVOUSCHANNEL_LEAKDETECTION</c> (<c>1</c> or <c>0</c>) overrides the switch, and this
+/// property overrides both.</para>
 /// <para>Off, it costs nothing: no object is allocated and no stack is captured per channel, and the
 /// channel operations never look at it. On, creating a channel costs a stack capture and one small
 /// finalizable object (a few microseconds and a few kilobytes), which is why it is meant for tests and
@@ -42,13 +47,12 @@ public static class ChannelDiagnostics
     /// <summary>The environment variable that turns detection on (<c>1</c>, <c>true</c>) or off (<c>0</c>, <c>false</c>).</summary>
     internal const string EnvironmentVariableName = "RENDEZVOUSCHANNEL_LEAKDETECTION";
 
-#if DEBUG
-    /// <summary>A Debug build of the library detects leaks unless told otherwise: that is where they are found.</summary>
-    internal const bool BuildDefault = true;
-#else
-    /// <summary>A Release build of the library detects leaks only when asked to: off must cost nothing.</summary>
+    /// <summary>
+    /// The setting when neither the environment variable nor the AppContext switch says anything: off, whatever
+    /// the configuration this library was built in, because off must cost nothing and the package is a Release
+    /// build. Applications get "on in Debug and in tests" from the switch the package's build targets set.
+    /// </summary>
     internal const bool BuildDefault = false;
-#endif
 
     /// <summary>
     /// Whether channels created from now on are tracked. Read (once) by every channel constructor and by
@@ -61,8 +65,8 @@ public static class ChannelDiagnostics
 
     /// <summary>
     /// Whether leak detection is on for channels created from now on (a channel keeps the setting it was
-    /// created with). Defaults to the AppContext switch or environment variable if set, else to on in a
-    /// Debug build of the library and off in a Release build.
+    /// created with). Defaults to the environment variable or AppContext switch if set (the package's build
+    /// targets set the switch from the application's configuration), else to off.
     /// </summary>
     public static bool LeakDetectionEnabled
     {
@@ -79,8 +83,9 @@ public static class ChannelDiagnostics
 
     /// <summary>
     /// The default setting: the environment variable if it says on or off, else the AppContext switch if it
-    /// is set, else the build's default. The environment variable wins because, as with the runtime's own
-    /// <c>DOTNET_*</c> settings, whoever runs the program has the last word over its configuration file.
+    /// is set, else <paramref name="buildDefault"/> (<see cref="BuildDefault"/>: off). The environment variable
+    /// wins because, as with the runtime's own <c>DOTNET_*</c> settings, whoever runs the program has the last
+    /// word over its configuration file.
     /// </summary>
     internal static bool ResolveDefault(string? environmentValue, bool? appContextSwitch, bool buildDefault)
     {

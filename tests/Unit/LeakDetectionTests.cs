@@ -355,15 +355,11 @@ public sealed class LeakDetectionTests : IDisposable
         Assert.Equal(expected, ChannelDiagnostics.ResolveDefault(environmentValue, appContextSwitch, buildDefault));
 
     [Fact]
-    public void Build_default_is_on_in_Debug_and_off_in_Release()
+    public void Default_with_nothing_set_is_off_in_every_build_of_the_library()
     {
-#if DEBUG
-        const bool isDebugBuild = true;
-#else
-        const bool isDebugBuild = false;
-#endif
-        // The test project and the library it references are built in the same configuration.
-        Assert.Equal(isDebugBuild, ChannelDiagnostics.BuildDefault);
+        // The package is a Release build, so "on in Debug" comes from the switch the package's build targets
+        // set from the application's configuration (tests/PackageConsumer, run by .ci/run), never from here.
+        Assert.False(ChannelDiagnostics.BuildDefault);
     }
 
     // ---- Helpers that create channels: never inlined, so no caller's local outlives them ----
