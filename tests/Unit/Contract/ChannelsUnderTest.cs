@@ -1,0 +1,45 @@
+using System.Collections.Generic;
+using System.Linq;
+using Xunit;
+
+namespace Rendezvous.Channels.Tests.Unit.Contract;
+
+/// <summary>
+/// The rows of the contract theories. Every scenario runs on each of our channels and on the BCL's bounded channel
+/// of the same capacity; capacity 1 is where the ring wraps at every item, 3 where parked writers queue behind a
+/// buffer of several items. The stress scenarios run on our channels only: they hunt for races in our code, and
+/// rounds on the reference would only lengthen the run.
+/// </summary>
+public static class ChannelsUnderTest
+{
+    public static IReadOnlyList<ChannelFactory> All { get; } =
+    [
+        ChannelFactory.Rendezvous,
+        ChannelFactory.Bcl(0),
+        ChannelFactory.Ring(1),
+        ChannelFactory.Bcl(1),
+        ChannelFactory.Ring(3),
+        ChannelFactory.Bcl(3),
+    ];
+
+    public static IReadOnlyList<ChannelFactory> Ours { get; } = All.Where(channel => !channel.IsReference).ToArray();
+
+    /// <summary>Theory data: every channel, ours and the references.</summary>
+    public static TheoryData<string> AllNames => Names(All);
+
+    /// <summary>Theory data: our channels only.</summary>
+    public static TheoryData<string> OurNames => Names(Ours);
+
+    public static ChannelFactory Named(string name) => All.Single(channel => channel.Name == name);
+
+    private static TheoryData<string> Names(IEnumerable<ChannelFactory> channels)
+    {
+        var data = new TheoryData<string>();
+        foreach (ChannelFactory channel in channels)
+        {
+            data.Add(channel.Name);
+        }
+
+        return data;
+    }
+}
