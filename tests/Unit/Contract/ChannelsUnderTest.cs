@@ -24,13 +24,22 @@ public static class ChannelsUnderTest
 
     public static IReadOnlyList<ChannelFactory> Ours { get; } = All.Where(channel => !channel.IsReference).ToArray();
 
+    /// <summary>Our channels under many threads: a wide ring too, where many items are in flight at once.</summary>
+    public static IReadOnlyList<ChannelFactory> Stressed { get; } = [.. Ours, ChannelFactory.Ring(64)];
+
     /// <summary>Theory data: every channel, ours and the references.</summary>
     public static TheoryData<string> AllNames => Names(All);
 
     /// <summary>Theory data: our channels only.</summary>
     public static TheoryData<string> OurNames => Names(Ours);
 
-    public static ChannelFactory Named(string name) => All.Single(channel => channel.Name == name);
+    /// <summary>Theory data: our unbuffered channel and the ring at its tightest, for the one-against-one races.</summary>
+    public static TheoryData<string> RacedNames => Names([ChannelFactory.Rendezvous, ChannelFactory.Ring(1)]);
+
+    /// <summary>Theory data: our channels, for the stress scenarios.</summary>
+    public static TheoryData<string> StressedNames => Names(Stressed);
+
+    public static ChannelFactory Named(string name) => Stressed.Concat(All).First(channel => channel.Name == name);
 
     private static TheoryData<string> Names(IEnumerable<ChannelFactory> channels)
     {
