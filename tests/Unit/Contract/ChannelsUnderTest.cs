@@ -36,10 +36,14 @@ public static class ChannelsUnderTest
     /// <summary>Theory data: our unbuffered channel and the ring at its tightest, for the one-against-one races.</summary>
     public static TheoryData<string> RacedNames => Names([ChannelFactory.Rendezvous, ChannelFactory.Ring(1)]);
 
+    /// <summary>Theory data: our channels, for the allocation scenarios (the ring tight, where every item parks, and wide).</summary>
+    public static TheoryData<string> MeasuredNames => Names([ChannelFactory.Rendezvous, ChannelFactory.Ring(1), ChannelFactory.Ring(16)]);
+
     /// <summary>Theory data: our channels, for the stress scenarios.</summary>
     public static TheoryData<string> StressedNames => Names(Stressed);
 
-    public static ChannelFactory Named(string name) => Stressed.Concat(All).First(channel => channel.Name == name);
+    public static ChannelFactory Named(string name) =>
+        All.Concat(Stressed).Append(ChannelFactory.Ring(16)).First(channel => channel.Name == name);
 
     private static TheoryData<string> Names(IEnumerable<ChannelFactory> channels)
     {
