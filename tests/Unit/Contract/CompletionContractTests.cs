@@ -159,6 +159,8 @@ public class CompletionContractTests
 
         Channel<int> cleanly = ChannelsUnderTest.Named(channel).Create<int>();
         Assert.True(cleanly.Writer.TryComplete());
+        Assert.True(cleanly.Reader.Completion.IsCompletedSuccessfully, "Nothing to drain: Completion completes at once.");
+        await Assert.ThrowsAsync<ChannelClosedException>(() => Eventually.Completes(cleanly.Reader.ReadAsync()));
         Assert.False(cleanly.Writer.TryComplete());
         Assert.Throws<ChannelClosedException>(() => cleanly.Writer.Complete());
         Assert.False(await Eventually.Completes(cleanly.Reader.WaitToReadAsync()));
