@@ -292,7 +292,7 @@ public class StressContractTests(ITestOutputHelper output)
     }
 
     [Theory]
-    [MemberData(nameof(ChannelsUnderTest.StressedNames), MemberType = typeof(ChannelsUnderTest))]
+    [MemberData(nameof(ChannelsUnderTest.RacedNames), MemberType = typeof(ChannelsUnderTest))]
     public async Task A_write_racing_its_cancellation_is_either_read_once_or_never(string channel)
     {
         // Each round: a write with a cancelable token, a reader, and a cancel, on three threads.
@@ -348,7 +348,7 @@ public class StressContractTests(ITestOutputHelper output)
     }
 
     [Theory]
-    [MemberData(nameof(ChannelsUnderTest.StressedNames), MemberType = typeof(ChannelsUnderTest))]
+    [MemberData(nameof(ChannelsUnderTest.RacedNames), MemberType = typeof(ChannelsUnderTest))]
     public async Task Reads_racing_their_cancellation_never_lose_an_item(string channel)
     {
         const int Rounds = 20_000;
