@@ -2,9 +2,16 @@
 // until that file says Eventually.HangTimeout.
 global using RingBufferTestSupport = Rendezvous.Channels.Tests.Unit.Eventually;
 
-using System;
-using System.Threading.Channels;
-using Xunit;
+// The namespaces every test file here uses (the repository turns implicit usings off).
+global using System;
+global using System.Collections.Generic;
+global using System.Linq;
+global using System.Threading;
+global using System.Threading.Channels;
+global using System.Threading.Tasks;
+global using Xunit;
+global using Xunit.Abstractions;
+global using static Rendezvous.Channels.Tests.Unit.ChannelTestSupport;
 
 namespace Rendezvous.Channels.Tests.Unit;
 

@@ -1,9 +1,3 @@
-using System;
-using System.Threading;
-using System.Threading.Channels;
-using System.Threading.Tasks;
-using Xunit;
-
 namespace Rendezvous.Channels.Tests.Unit;
 
 /// <summary>

@@ -1,10 +1,3 @@
-using System;
-using System.Threading;
-using System.Threading.Channels;
-using System.Threading.Tasks;
-using Xunit;
-using Xunit.Abstractions;
-
 namespace Rendezvous.Channels.Tests.Unit.Contract;
 
 /// <summary>

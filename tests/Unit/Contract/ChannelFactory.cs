@@ -1,6 +1,3 @@
-using System.Threading.Channels;
-using Xunit;
-
 namespace Rendezvous.Channels.Tests.Unit.Contract;
 
 /// <summary>

@@ -1,7 +1,3 @@
-using System.Collections.Generic;
-using System.Linq;
-using Xunit;
-
 namespace Rendezvous.Channels.Tests.Unit.Contract;
 
 /// <summary>

@@ -1,13 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.Linq;
-using System.Threading;
-using System.Threading.Channels;
-using System.Threading.Tasks;
-using Xunit;
-using Xunit.Abstractions;
-using static Rendezvous.Channels.Tests.Unit.ChannelTestSupport;
-
 namespace Rendezvous.Channels.Tests.Unit.Contract;
 
 /// <summary>
