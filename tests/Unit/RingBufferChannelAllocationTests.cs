@@ -1,3 +1,5 @@
+using static Rendezvous.Channels.Tests.Unit.ChannelWorkloads;
+
 namespace Rendezvous.Channels.Tests.Unit;
 
 /// <summary>
@@ -15,36 +17,9 @@ public class RingBufferChannelAllocationTests(ITestOutputHelper output)
     {
         var channel = new RingBufferChannel<int>(capacity);
         using var cts = new CancellationTokenSource(); // never canceled
-        await AllocationMeter.AssertAllocationFree($"TryWrite+WaitToWriteAsync / WaitToReadAsync+TryRead, capacity {capacity}", n =>
-        {
-            Task writer = Task.Run(async () =>
-            {
-                for (int i = 0; i < n; i++)
-                {
-                    while (!channel.Writer.TryWrite(i))
-                    {
-                        if (!await channel.Writer.WaitToWriteAsync(cts.Token))
-                        {
-                            throw new InvalidOperationException("completed");
-                        }
-                    }
-                }
-            });
-            Task reader = Task.Run(async () =>
-            {
-                int expected = 0;
-                while (expected < n && await channel.Reader.WaitToReadAsync(cts.Token))
-                {
-                    while (expected < n && channel.Reader.TryRead(out int item))
-                    {
-                        if (item != expected++)
-                        {
-                            throw new InvalidOperationException($"read {item}, expected {expected - 1}");
-                        }
-                    }
-                }
-            });
-            return Task.WhenAll(writer, reader);
-        }, output);
+        await AllocationMeter.AssertAllocationFree(
+            $"TryWrite+WaitToWriteAsync / WaitToReadAsync+TryRead, capacity {capacity}",
+            n => Task.WhenAll(TryWriteEach(channel.Writer, n, cts.Token), TryReadEach(channel.Reader, n, cts.Token)),
+            output);
     }
 }

@@ -1,3 +1,5 @@
+using static Rendezvous.Channels.Tests.Unit.ChannelWorkloads;
+
 namespace Rendezvous.Channels.Tests.Unit.Contract;
 
 /// <summary>
@@ -8,35 +10,15 @@ namespace Rendezvous.Channels.Tests.Unit.Contract;
 [Collection(AllocationCollection.Name)]
 public class AllocationContractTests(ITestOutputHelper output)
 {
-    private static Func<int, Task> WriteAsyncReadAsync(Channel<int> channel, CancellationToken token) => n =>
-    {
-        Task writer = Task.Run(async () =>
-        {
-            for (int i = 0; i < n; i++)
-            {
-                await channel.Writer.WriteAsync(i, token);
-            }
-        });
-        Task reader = Task.Run(async () =>
-        {
-            for (int i = 0; i < n; i++)
-            {
-                int item = await channel.Reader.ReadAsync(token);
-                if (item != i)
-                {
-                    throw new InvalidOperationException($"read {item}, expected {i}");
-                }
-            }
-        });
-        return Task.WhenAll(writer, reader);
-    };
-
     [Theory]
     [MemberData(nameof(ChannelsUnderTest.MeasuredNames), MemberType = typeof(ChannelsUnderTest))]
     public async Task WriteAsync_ReadAsync_stream_allocates_nothing(string channel)
     {
         Channel<int> c = ChannelsUnderTest.Named(channel).Create<int>();
-        await AllocationMeter.AssertAllocationFree($"WriteAsync/ReadAsync, {channel}", WriteAsyncReadAsync(c, default), output);
+        await AllocationMeter.AssertAllocationFree(
+            $"WriteAsync/ReadAsync, {channel}",
+            n => Task.WhenAll(WriteAsyncEach(c.Writer, n), ReadAsyncEach(c.Reader, n)),
+            output);
     }
 
     [Theory]
@@ -45,7 +27,10 @@ public class AllocationContractTests(ITestOutputHelper output)
     {
         Channel<int> c = ChannelsUnderTest.Named(channel).Create<int>();
         using var cts = new CancellationTokenSource(); // never canceled
-        await AllocationMeter.AssertAllocationFree($"WriteAsync/ReadAsync with a cancelable token, {channel}", WriteAsyncReadAsync(c, cts.Token), output);
+        await AllocationMeter.AssertAllocationFree(
+            $"WriteAsync/ReadAsync with a cancelable token, {channel}",
+            n => Task.WhenAll(WriteAsyncEach(c.Writer, n, cts.Token), ReadAsyncEach(c.Reader, n, cts.Token)),
+            output);
     }
 
     [Theory]
@@ -54,31 +39,22 @@ public class AllocationContractTests(ITestOutputHelper output)
     {
         Channel<int> c = ChannelsUnderTest.Named(channel).Create<int>();
         using var cts = new CancellationTokenSource(); // never canceled
-        await AllocationMeter.AssertAllocationFree($"WriteAsync / WaitToReadAsync+TryRead, {channel}", n =>
-        {
-            Task writer = Task.Run(async () =>
-            {
-                for (int i = 0; i < n; i++)
-                {
-                    await c.Writer.WriteAsync(i);
-                }
-            });
-            Task reader = Task.Run(async () =>
-            {
-                int expected = 0;
-                while (expected < n && await c.Reader.WaitToReadAsync(cts.Token))
-                {
-                    while (expected < n && c.Reader.TryRead(out int item))
-                    {
-                        if (item != expected++)
-                        {
-                            throw new InvalidOperationException($"read {item}, expected {expected - 1}");
-                        }
-                    }
-                }
-            });
-            return Task.WhenAll(writer, reader);
-        }, output);
+        await AllocationMeter.AssertAllocationFree(
+            $"WriteAsync / WaitToReadAsync+TryRead, {channel}",
+            n => Task.WhenAll(WriteAsyncEach(c.Writer, n), TryReadEach(c.Reader, n, cts.Token)),
+            output);
+    }
+
+    [Theory]
+    [MemberData(nameof(ChannelsUnderTest.MeasuredNames), MemberType = typeof(ChannelsUnderTest))]
+    public async Task TryWrite_WaitToWriteAsync_and_ReadAsync_loops_allocate_nothing(string channel)
+    {
+        Channel<int> c = ChannelsUnderTest.Named(channel).Create<int>();
+        using var cts = new CancellationTokenSource(); // never canceled
+        await AllocationMeter.AssertAllocationFree(
+            $"TryWrite+WaitToWriteAsync / ReadAsync, {channel}",
+            n => Task.WhenAll(TryWriteEach(c.Writer, n, cts.Token), ReadAsyncEach(c.Reader, n)),
+            output);
     }
 
     [Theory]
@@ -86,34 +62,10 @@ public class AllocationContractTests(ITestOutputHelper output)
     public async Task ReadAllAsync_allocates_nothing_per_item(string channel)
     {
         Channel<int> c = ChannelsUnderTest.Named(channel).Create<int>();
-        await AllocationMeter.AssertAllocationFree($"WriteAsync / ReadAllAsync, {channel}", n =>
-        {
-            Task writer = Task.Run(async () =>
-            {
-                for (int i = 0; i < n; i++)
-                {
-                    await c.Writer.WriteAsync(i);
-                }
-            });
-            Task reader = Task.Run(async () =>
-            {
-                // One enumerator per run (a fixed cost, not per item); stop after n items without completing.
-                int expected = 0;
-                await foreach (int item in c.Reader.ReadAllAsync())
-                {
-                    if (item != expected++)
-                    {
-                        throw new InvalidOperationException($"read {item}, expected {expected - 1}");
-                    }
-
-                    if (expected == n)
-                    {
-                        break;
-                    }
-                }
-            });
-            return Task.WhenAll(writer, reader);
-        }, output);
+        await AllocationMeter.AssertAllocationFree(
+            $"WriteAsync / ReadAllAsync, {channel}",
+            n => Task.WhenAll(WriteAsyncEach(c.Writer, n), ReadAllEach(c.Reader, n)),
+            output);
     }
 
     [Theory]
