@@ -1,5 +1,3 @@
-using Xunit;
-
 namespace Rendezvous.Channels.Tests.Unit;
 
 /// <summary>
