@@ -3,8 +3,8 @@
 // Algorithm: a lock-free dual queue of parked operations (Scherer & Scott, "Nonblocking Concurrent Data
 // Structures with Condition Synchronization", DISC 2004; the fair mode of Java's SynchronousQueue), laid out
 // as a growable ring of sequence-stamped slots (Vyukov's bounded MPMC queue) so that parked operations cost no
-// allocation: see Internal/WaiterQueue.cs. An arriving operation either claims the oldest parked partner and
-// completes it with one CAS on the partner's versioned state (Internal/Waiter.cs), or parks itself; which of
+// allocation: see Parking/WaiterQueue.cs. An arriving operation either claims the oldest parked partner and
+// completes it with one CAS on the partner's versioned state (Parking/Waiter.cs), or parks itself; which of
 // the two happens is decided by a single CAS on the queue's state word.
 
 using System;
@@ -12,7 +12,8 @@ using System.Diagnostics;
 using System.Threading;
 using System.Threading.Channels;
 using System.Threading.Tasks;
-using Rendezvous.Channels.Internal;
+using Rendezvous.Channels.Diagnostics;
+using Rendezvous.Channels.Parking;
 
 namespace Rendezvous.Channels;
 

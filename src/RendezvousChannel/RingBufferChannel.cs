@@ -2,8 +2,8 @@
 //
 // Algorithm: items live in Vyukov's bounded MPMC queue (sequence-stamped slots; head and tail claimed by CAS,
 // each on its own padded cache-line pair), with crossbeam-channel's closable tail for completion: see
-// Internal/BoundedItemRing.cs. Operations that cannot proceed park in the same lock-free dual queue of
-// pooled, versioned waiters that RendezvousChannel<T> uses (Internal/ParkingLot.cs). Parked readers exist
+// Ring/BoundedItemRing.cs. Operations that cannot proceed park in the same lock-free dual queue of
+// pooled, versioned waiters that RendezvousChannel<T> uses (Parking/ParkingLot.cs). Parked readers exist
 // only while the ring is empty and parked writers only while it is full; whoever changes that moves items
 // between the ring and the parked waiters, oldest first ("balancing", below).
 
@@ -13,7 +13,9 @@ using System.Diagnostics.CodeAnalysis;
 using System.Threading;
 using System.Threading.Channels;
 using System.Threading.Tasks;
-using Rendezvous.Channels.Internal;
+using Rendezvous.Channels.Diagnostics;
+using Rendezvous.Channels.Parking;
+using Rendezvous.Channels.Ring;
 
 namespace Rendezvous.Channels;
 

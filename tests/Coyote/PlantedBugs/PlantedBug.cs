@@ -1,4 +1,4 @@
-namespace Rendezvous.Channels.Internal;
+namespace Rendezvous.Channels.Parking;
 
 /// <summary>
 /// The deliberately broken variants of the hand-off machinery, one per <c>#if PLANTED_BUGS</c> hook in the

@@ -9,7 +9,7 @@ using System;
 using System.Diagnostics;
 using System.Threading;
 
-namespace Rendezvous.Channels.Internal;
+namespace Rendezvous.Channels.Scheduling;
 
 /// <summary>
 /// Runs a channel continuation woken from inside another channel continuation on the same worker, right after

@@ -1,4 +1,4 @@
-namespace Rendezvous.Channels.Internal;
+namespace Rendezvous.Channels.Parking;
 
 /// <summary>A channel's answer to a WaitTo caller: can an operation of this kind make progress now, or ever?</summary>
 internal interface IReadiness

@@ -1,4 +1,4 @@
-namespace Rendezvous.Channels.Internal;
+namespace Rendezvous.Channels.Diagnostics;
 
 /// <summary>What the leak tracker reads off a channel that is being collected without having been completed.</summary>
 internal interface ILeakTrackable

@@ -1,7 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.InteropServices;
 
-namespace Rendezvous.Channels.Internal;
+namespace Rendezvous.Channels.Ring;
 
 /// <summary>Head and tail side by side, sharing a cache line: the control row of the padding experiment.</summary>
 [StructLayout(LayoutKind.Sequential)]

@@ -1,6 +1,6 @@
 using System.Threading;
 
-namespace Rendezvous.Channels.Internal;
+namespace Rendezvous.Channels.Scheduling;
 
 /// <summary>
 /// A woken operation whose continuation can run either as a thread-pool work item or, chained, on the

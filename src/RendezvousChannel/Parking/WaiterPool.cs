@@ -2,7 +2,7 @@ using System;
 using System.Diagnostics;
 using System.Threading;
 
-namespace Rendezvous.Channels.Internal;
+namespace Rendezvous.Channels.Parking;
 
 /// <summary>
 /// Idle <see cref="Waiter{T}"/>s for reuse: one per thread, with no atomic operation at all, then a small

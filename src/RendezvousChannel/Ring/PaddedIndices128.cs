@@ -1,7 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.InteropServices;
 
-namespace Rendezvous.Channels.Internal;
+namespace Rendezvous.Channels.Ring;
 
 /// <summary>
 /// Head and tail 128 bytes apart, with 128 bytes before and after: they never share a cache line nor an

@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 
-namespace Rendezvous.Channels.Internal;
+namespace Rendezvous.Channels.Ring;
 
 /// <summary>
 /// Where a <see cref="BoundedItemRing{T, TIndices}"/> keeps its receive (head) and send (tail) indices. A

@@ -1,4 +1,4 @@
-namespace Rendezvous.Channels.Internal;
+namespace Rendezvous.Channels.Parking;
 
 /// <summary>The queue a waiter is parked in, as seen by the waiter.</summary>
 internal interface IWaiterOwner

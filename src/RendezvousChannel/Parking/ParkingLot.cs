@@ -2,7 +2,7 @@ using System;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace Rendezvous.Channels.Internal;
+namespace Rendezvous.Channels.Parking;
 
 /// <summary>
 /// Everything a channel needs to park operations and wake them, shared by <see cref="RendezvousChannel{T}"/>

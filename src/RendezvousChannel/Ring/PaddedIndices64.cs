@@ -1,7 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.InteropServices;
 
-namespace Rendezvous.Channels.Internal;
+namespace Rendezvous.Channels.Ring;
 
 /// <summary>
 /// Head and tail on their own 64-byte cache lines (the width of .NET's PaddedHeadAndTail), but possibly in

@@ -2,7 +2,7 @@ using System;
 using System.Diagnostics.CodeAnalysis;
 using System.Threading.Channels;
 
-namespace Rendezvous.Channels.Internal;
+namespace Rendezvous.Channels.Parking;
 
 /// <summary>Throw sites kept out of line so that the hot paths that call them stay small.</summary>
 internal static class ThrowHelper

@@ -4,7 +4,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Threading;
 
-namespace Rendezvous.Channels.Internal;
+namespace Rendezvous.Channels.Ring;
 
 /// <summary>What <see cref="BoundedItemRing{T, TIndices}.TryEnqueue"/> did.</summary>
 internal enum RingEnqueueResult

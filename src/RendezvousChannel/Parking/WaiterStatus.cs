@@ -1,4 +1,4 @@
-namespace Rendezvous.Channels.Internal;
+namespace Rendezvous.Channels.Parking;
 
 /// <summary>
 /// The life of one parked operation. Only <see cref="Pending"/> changes: once, by the CAS of its claim (see

@@ -2,7 +2,7 @@ using System;
 using System.Diagnostics;
 using System.Threading;
 
-namespace Rendezvous.Channels.Internal;
+namespace Rendezvous.Channels.Parking;
 
 /// <summary>What <see cref="WaiterQueue{T}.TryEnqueue"/> did.</summary>
 internal enum EnqueueResult

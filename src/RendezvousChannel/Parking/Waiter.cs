@@ -5,7 +5,9 @@ using System.Threading;
 using System.Threading.Tasks;
 using System.Threading.Tasks.Sources;
 
-namespace Rendezvous.Channels.Internal;
+using Rendezvous.Channels.Scheduling;
+
+namespace Rendezvous.Channels.Parking;
 
 /// <summary>
 /// One parked channel operation: a pooled, reusable <see cref="IValueTaskSource{TResult}"/> (reads, WaitTo

@@ -1,6 +1,6 @@
 using System.Threading;
 
-namespace Rendezvous.Channels.Internal;
+namespace Rendezvous.Channels.Scheduling;
 
 /// <summary>
 /// The thief that keeps <see cref="ContinuationTrampoline"/> safe: a timer that, while any chain runs, looks
