@@ -49,7 +49,7 @@ public sealed class RingBufferChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
     private const int MaxCapacity = 1 << 30;
 
     /// <summary>The accepted items, in order. Closed (no more enqueues) as the first step of completion.</summary>
-    private readonly BoundedItemRing<T, PaddedIndices128> _ring;
+    private readonly BoundedItemRing<T> _ring;
 
     private readonly ChannelCompletion _completion = new();
 
@@ -69,7 +69,7 @@ public sealed class RingBufferChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
             ThrowCapacityOutOfRange(capacity);
         }
 
-        _ring = new BoundedItemRing<T, PaddedIndices128>(capacity);
+        _ring = new BoundedItemRing<T>(capacity);
         _lot = new ParkingLot<T>(_completion, this);
         Reader = new RingBufferReader(this);
         Writer = new RingBufferWriter(this);
