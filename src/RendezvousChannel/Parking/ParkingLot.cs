@@ -142,11 +142,7 @@ internal sealed class ParkingLot<T>
 
         waiter.RegisterCancellation(cancellationToken);
 #if PLANTED_BUGS
-        if (PlantedBugSwitch.Is(PlantedBug.NoRecheckAfterParking))
-        {
-            // Planted bug (tests/Coyote): trust the look before parking; readiness that arrived meanwhile is missed.
-            return waiter.AsValueTask(version);
-        }
+        if (PlantedBugHooks.SkipRecheckAfterParking) { return waiter.AsValueTask(version); }
 #endif
         // Re-check after parking (see the class remarks): readiness that arrived before our CAS, and whose
         // maker checked our queue before our CAS, is seen here.
@@ -192,11 +188,7 @@ internal sealed class ParkingLot<T>
     public void FailParked()
     {
 #if PLANTED_BUGS
-        if (PlantedBugSwitch.Is(PlantedBug.CompletionForgetsOneWaiter))
-        {
-            // Planted bug (tests/Coyote): the drain drops the oldest parked waiter unanswered; it never wakes.
-            Parked.TryDequeueAny(out _, out _);
-        }
+        PlantedBugHooks.DropOldestParked(Parked);
 #endif
         while (Parked.TryDequeueAny(out Waiter<T> waiter, out long version))
         {

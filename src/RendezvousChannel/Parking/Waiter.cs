@@ -147,17 +147,7 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, ITrampo
         Debug.Assert(outcome != WaiterStatus.Pending, "A claim decides an outcome.");
         long pending = Pack(version, WaiterStatus.Pending);
 #if PLANTED_BUGS
-        if (PlantedBugSwitch.Is(PlantedBug.CheckThenActClaim))
-        {
-            // Planted bug (tests/Coyote): look, then leap; a second claimer can read Pending in between.
-            if (Volatile.Read(ref _state) != pending)
-            {
-                return false;
-            }
-
-            Volatile.Write(ref _state, Pack(version, outcome));
-            return true;
-        }
+        if (PlantedBugHooks.ClaimByLookThenWrite(ref _state, pending, Pack(version, outcome), out bool won)) { return won; }
 #endif
         // Claim: the CAS is a full fence, so the claimer sees Item as the owner wrote it before parking.
         return Interlocked.CompareExchange(ref _state, Pack(version, outcome), pending) == pending;
@@ -215,12 +205,7 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, ITrampo
         // token read here is the token of the use that registered.
         long version = Version;
 #if PLANTED_BUGS
-        if (PlantedBugSwitch.Is(PlantedBug.CancellationAlsoDelivers) && !IsPending(version))
-        {
-            // Planted bug (tests/Coyote): a cancellation that lost the claim publishes itself all the same.
-            PublishError(new OperationCanceledException(cancellationToken));
-            return;
-        }
+        if (PlantedBugHooks.PublishCancellationThatLost(this, version, cancellationToken)) { return; }
 #endif
         if (TryClaim(version, WaiterStatus.Canceled))
         {

@@ -157,14 +157,7 @@ internal sealed class WaiterQueue<T> : IWaiterOwner
             }
 
 #if PLANTED_BUGS
-            if (PlantedBugSwitch.Is(PlantedBug.CheckThenActDequeue))
-            {
-                // Planted bug (tests/Coyote): take the head by a plain write after the look; an enqueue or
-                // dequeue that moved the state in between is overwritten.
-                Volatile.Write(ref ring.State, NextHeadState(state));
-                ring.Read(GetHead(state), out waiter, out version);
-                return true;
-            }
+            if (PlantedBugHooks.TakeHeadByPlainWrite(ref ring.State, NextHeadState(state))) { ring.Read(GetHead(state), out waiter, out version); return true; }
 #endif
             // Claim the head position; the kind bit stays, so an emptied queue remembers its last kind harmlessly.
             if (Interlocked.CompareExchange(ref ring.State, NextHeadState(state), state) == state)
