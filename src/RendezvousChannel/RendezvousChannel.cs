@@ -78,29 +78,10 @@ public sealed class RendezvousChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
 
     /// <summary>A read can proceed when a writer is parked, a write when a reader is.</summary>
     bool IReadiness.IsReady(WaiterKind kind) =>
-        _lot.Parked.HasParked(kind == WaiterKind.Reader ? WaiterKind.Writer : WaiterKind.Reader);
+        _lot.HasParked(kind == WaiterKind.Reader ? WaiterKind.Writer : WaiterKind.Reader);
 
     /// <summary>An unbuffered channel holds nothing, so it is drained as soon as it is completed.</summary>
     bool IReadiness.IsDrained => _completion.IsDone;
-
-    /// <summary>
-    /// Parks a read or write. A parked operation is what the other side's WaitTo callers wait for, so
-    /// they are woken after our parking CAS (see <see cref="ParkingLot{T}"/> for why that is enough).
-    /// </summary>
-    private EnqueueResult TryPark(Waiter<T> waiter, long version, CancellationToken cancellationToken)
-    {
-        EnqueueResult result = _lot.TryPark(waiter, version, cancellationToken);
-        if (result == EnqueueResult.Enqueued)
-        {
-            WaiterKind partner = waiter.Kind == WaiterKind.Writer ? WaiterKind.Reader : WaiterKind.Writer;
-            if (!(partner == WaiterKind.Reader ? _lot.WaitingToRead : _lot.WaitingToWrite).IsEmpty)
-            {
-                _lot.WakeWhileReady(partner);
-            }
-        }
-
-        return result;
-    }
 
     private bool TryCompleteCore(Exception? error)
     {
@@ -112,9 +93,7 @@ public sealed class RendezvousChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
         // Close before draining: once closed, nothing can park, so the drain reaches every parked waiter
         // and nothing waits forever. An unbuffered channel holds nothing, so it is drained at once.
         _lot.Close();
-        _lot.FailParked();
-        _lot.FailWaiting(_lot.WaitingToRead);
-        _lot.FailWaiting(_lot.WaitingToWrite);
+        _lot.FailAll();
         _completion.SignalDrained();
         _leakTracker?.Disarm();
         return true;
@@ -159,19 +138,22 @@ public sealed class RendezvousChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
                 {
                     if (channel._completion.IsDone)
                     {
-                        return channel._completion.ClosedResult<T>();
+                        return channel._completion.ClosedReadResult<T>();
                     }
 
-                    waiter = channel._lot.Rent(WaiterKind.Reader, out version);
+                    waiter = channel._lot.RentReader(out version);
                 }
 
-                switch (channel.TryPark(waiter, version, cancellationToken))
+                switch (channel._lot.TryPark(waiter, version, cancellationToken))
                 {
                     case EnqueueResult.Enqueued:
+                        // A parked read is what WaitToWrite callers wait for: wake them, after our parking CAS
+                        // (see ParkingLot for why that order loses no wake-up).
+                        channel._lot.WakeWaitToCallers(WaiterKind.Writer);
                         return waiter.AsValueTask(version);
                     case EnqueueResult.Closed:
                         waiter.Recycle();
-                        return channel._completion.ClosedResult<T>();
+                        return channel._completion.ClosedReadResult<T>();
                     default:
                         // Writers parked between our look and our CAS: go and meet them.
                         continue;
@@ -206,7 +188,7 @@ public sealed class RendezvousChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
             RendezvousChannel<T> channel = _channel;
             if (channel._completion.IsDone)
             {
-                return ValueTask.FromException(channel._completion.CreateClosedException());
+                return channel._completion.ClosedWriteResult();
             }
 
             Waiter<T>? waiter = null;
@@ -219,19 +201,16 @@ public sealed class RendezvousChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
                     return default;
                 }
 
-                if (waiter is null)
-                {
-                    waiter = channel._lot.Rent(WaiterKind.Writer, out version);
-                    waiter.Item = item;
-                }
-
-                switch (channel.TryPark(waiter, version, cancellationToken))
+                waiter ??= channel._lot.RentWriter(item, out version);
+                switch (channel._lot.TryPark(waiter, version, cancellationToken))
                 {
                     case EnqueueResult.Enqueued:
+                        // A parked write is what WaitToRead callers wait for: wake them, after our parking CAS.
+                        channel._lot.WakeWaitToCallers(WaiterKind.Reader);
                         return waiter.AsWriteValueTask(version);
                     case EnqueueResult.Closed:
                         waiter.Recycle();
-                        return ValueTask.FromException(channel._completion.CreateClosedException());
+                        return channel._completion.ClosedWriteResult();
                     default:
                         // Readers parked between our look and our CAS: go and meet them.
                         continue;

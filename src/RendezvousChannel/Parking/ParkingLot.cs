@@ -1,13 +1,16 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
 
 namespace Rendezvous.Channels.Parking;
 
 /// <summary>
-/// Everything a channel needs to park operations and wake them, shared by <see cref="RendezvousChannel{T}"/>
-/// and <see cref="RingBufferChannel{T}"/>: the dual queue of parked reads and writes, the queues of WaitTo
-/// callers, the waiter pools, and the completion drain.
+/// The parking layer's one door: everything a channel needs to park operations and wake them, shared by
+/// <see cref="RendezvousChannel{T}"/> and <see cref="RingBufferChannel{T}"/>. It owns the dual queue of parked
+/// reads and writes, the queues of WaitTo callers and the waiter pools, and offers them to the channels as
+/// intents: claim the oldest parked partner, park, serve parked operations from a buffer (parking again one
+/// that cannot be served), wake WaitTo callers, fail everything on completion. No channel touches a queue.
 /// </summary>
 /// <remarks>
 /// Lost wake-ups are ruled out the same way everywhere: a party that parks does so with a CAS (a full fence)
@@ -18,13 +21,13 @@ namespace Rendezvous.Channels.Parking;
 internal sealed class ParkingLot<T>
 {
     /// <summary>Reads parked in ReadAsync or writes parked in WriteAsync; never both at once (a dual queue).</summary>
-    public readonly WaiterQueue<T> Parked = new();
+    private readonly WaiterQueue<T> _parked = new();
 
     /// <summary>WaitToReadAsync callers, woken with <c>true</c> when something may be read.</summary>
-    public readonly WaiterQueue<bool> WaitingToRead = new();
+    private readonly WaiterQueue<bool> _waitingToRead = new();
 
     /// <summary>WaitToWriteAsync callers, woken with <c>true</c> when something may be written.</summary>
-    public readonly WaiterQueue<bool> WaitingToWrite = new();
+    private readonly WaiterQueue<bool> _waitingToWrite = new();
 
     private readonly WaiterPool<T> _pool = new();
     private readonly WaiterPool<bool> _signalPool = new();
@@ -38,23 +41,40 @@ internal sealed class ParkingLot<T>
     }
 
     /// <summary>Readers parked in ReadAsync or WaitToReadAsync (a racy snapshot, for diagnostics).</summary>
-    public int BlockedReaders => Parked.CountLive(WaiterKind.Reader) + WaitingToRead.CountLive(WaiterKind.Reader);
+    public int BlockedReaders => _parked.CountLive(WaiterKind.Reader) + _waitingToRead.CountLive(WaiterKind.Reader);
 
     /// <summary>Writers parked in WriteAsync or WaitToWriteAsync (a racy snapshot, for diagnostics).</summary>
-    public int BlockedWriters => Parked.CountLive(WaiterKind.Writer) + WaitingToWrite.CountLive(WaiterKind.Writer);
+    public int BlockedWriters => _parked.CountLive(WaiterKind.Writer) + _waitingToWrite.CountLive(WaiterKind.Writer);
 
-    /// <summary>Rents a waiter for a read or write that is about to park.</summary>
-    public Waiter<T> Rent(WaiterKind kind, out long version)
+    /// <summary>Whether any read or write is parked, live or dead (one volatile read).</summary>
+    public bool AnyParked => !_parked.IsEmpty;
+
+    /// <summary>Whether reads (or writes) are parked, live or dead (one volatile read).</summary>
+    public bool HasParked(WaiterKind kind) => _parked.HasParked(kind);
+
+    /// <summary>Rents a waiter for a read that is about to park.</summary>
+    public Waiter<T> RentReader(out long version)
     {
         Waiter<T> waiter = _pool.Rent();
-        version = waiter.Arm(kind, Parked);
+        version = waiter.Arm(WaiterKind.Reader, _parked, default!);
         return waiter;
     }
 
-    /// <summary>Parks an armed waiter and arms its cancellation, or says why it could not park.</summary>
+    /// <summary>Rents a waiter for a write of <paramref name="item"/> that is about to park.</summary>
+    public Waiter<T> RentWriter(T item, out long version)
+    {
+        Waiter<T> waiter = _pool.Rent();
+        version = waiter.Arm(WaiterKind.Writer, _parked, item);
+        return waiter;
+    }
+
+    /// <summary>
+    /// Parks a rented read or write and arms its cancellation, or says why it could not park: operations of
+    /// the other kind are parked (meet them instead), or the channel completed.
+    /// </summary>
     public EnqueueResult TryPark(Waiter<T> waiter, long version, CancellationToken cancellationToken)
     {
-        EnqueueResult result = Parked.TryEnqueue(waiter.Kind, waiter, version);
+        EnqueueResult result = _parked.TryEnqueue(waiter.Kind, waiter, version);
         if (result == EnqueueResult.Enqueued)
         {
             waiter.RegisterCancellation(cancellationToken);
@@ -69,12 +89,12 @@ internal sealed class ParkingLot<T>
     /// </summary>
     public bool TryTakeFromParkedWriter(out T item)
     {
-        while (Parked.TryDequeue(WaiterKind.Writer, out Waiter<T> writer, out long version))
+        while (_parked.TryDequeue(WaiterKind.Writer, out Waiter<T> writer, out long version))
         {
             // Claim the writer: the CAS makes us the only party that ends its WriteAsync, so its item is ours.
             if (writer.TryClaim(version, WaiterStatus.Matched))
             {
-                item = writer.Item;
+                item = writer.OfferedItem;
                 // The item is read before publishing: once published, the writer may be recycled.
                 writer.Publish();
                 return true;
@@ -88,7 +108,7 @@ internal sealed class ParkingLot<T>
     /// <summary>Claims the oldest parked reader, if any, and gives it <paramref name="item"/>.</summary>
     public bool TryGiveToParkedReader(T item)
     {
-        while (Parked.TryDequeue(WaiterKind.Reader, out Waiter<T> reader, out long version))
+        while (_parked.TryDequeue(WaiterKind.Reader, out Waiter<T> reader, out long version))
         {
             // Claim the reader: the CAS makes us the only party that ends its ReadAsync.
             if (reader.TryClaim(version, WaiterStatus.Matched))
@@ -102,8 +122,133 @@ internal sealed class ParkingLot<T>
     }
 
     /// <summary>
+    /// A buffering channel's balancing step: claims the oldest parked reader and gives it the oldest item of
+    /// <paramref name="buffer"/>. False when no reader is parked; true when an entry was consumed, whether it was
+    /// served, found dead, or parked again (at the tail) because another reader took the item it was meant for.
+    /// </summary>
+    public bool TryServeOldestReader<TBuffer>(TBuffer buffer)
+        where TBuffer : struct, IItemBuffer<T>
+    {
+        if (!_parked.TryDequeue(WaiterKind.Reader, out Waiter<T> reader, out long version))
+        {
+            return false;
+        }
+
+        // Claim the reader first, so that its cancellation cannot win after we have taken an item for it.
+        if (reader.TryClaim(version, WaiterStatus.Matched))
+        {
+            if (buffer.TryTake(out T item))
+            {
+                reader.PublishResult(item);
+            }
+            else
+            {
+                // Another reader took the item we saw; this one stays parked, at the tail.
+                Repark(reader, version, buffer);
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// A buffering channel's balancing step: claims the oldest parked writer and moves its item into
+    /// <paramref name="buffer"/>. False when no writer is parked; true when an entry was consumed, whether it was
+    /// served, found dead, or parked again (at the tail) because another writer filled the room it was meant for.
+    /// </summary>
+    public bool TryServeOldestWriter<TBuffer>(TBuffer buffer)
+        where TBuffer : struct, IItemBuffer<T>
+    {
+        if (!_parked.TryDequeue(WaiterKind.Writer, out Waiter<T> writer, out long version))
+        {
+            return false;
+        }
+
+        // Claim the writer first, so that its cancellation cannot win after its item was added.
+        if (writer.TryClaim(version, WaiterStatus.Matched) && !TryEndClaimedWrite(writer, buffer))
+        {
+            // Another writer filled the room we saw; this one stays parked, at the tail.
+            Repark(writer, version, buffer);
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Claimer only: moves a claimed writer's item into <paramref name="buffer"/> and ends its write, successfully
+    /// or, if the buffer is closed, with the closed exception. False, with nothing changed, if the buffer is full.
+    /// </summary>
+    private bool TryEndClaimedWrite<TBuffer>(Waiter<T> writer, TBuffer buffer)
+        where TBuffer : struct, IItemBuffer<T>
+    {
+        switch (buffer.TryAdd(writer.OfferedItem))
+        {
+            case BufferAddResult.Added:
+                writer.Publish();
+                return true;
+            case BufferAddResult.Closed:
+                writer.PublishError(_completion.CreateClosedException());
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>
+    /// Parks again a waiter that we claimed but could not serve. If it cannot park (the other kind is parked
+    /// now, or the channel completed), it is served or failed here instead.
+    /// </summary>
+    private void Repark<TBuffer>(Waiter<T> waiter, long version, TBuffer buffer)
+        where TBuffer : struct, IItemBuffer<T>
+    {
+        SpinWait spinner = default;
+        while (waiter.ReleaseClaim(version))
+        {
+            EnqueueResult parked = _parked.TryEnqueue(waiter.Kind, waiter, version);
+            if (parked == EnqueueResult.Enqueued)
+            {
+                // The caller's balancing loop re-checks the buffer after this CAS, so a change that raced it is seen.
+                return;
+            }
+
+            // Claim it back; if its cancellation got there first, it is done.
+            if (!waiter.TryClaim(version, WaiterStatus.Matched))
+            {
+                return;
+            }
+
+            if (waiter.Kind == WaiterKind.Reader)
+            {
+                // With the buffer empty, the oldest parked writer's item is the next one in FIFO order.
+                if (buffer.TryTake(out T item) ||
+                    (parked == EnqueueResult.OtherKindParked && TryTakeFromParkedWriter(out item)))
+                {
+                    waiter.PublishResult(item);
+                    return;
+                }
+
+                if (parked == EnqueueResult.Closed && buffer.IsClosedAndEmpty)
+                {
+                    waiter.PublishError(_completion.CreateClosedException());
+                    return;
+                }
+            }
+            else
+            {
+                if (TryEndClaimedWrite(waiter, buffer))
+                {
+                    return;
+                }
+
+                // Full, yet readers are parked: writers that filled the buffer are about to serve them. Let them run.
+                spinner.SpinOnce(sleep1Threshold: -1);
+            }
+        }
+    }
+
+    /// <summary>
     /// WaitToReadAsync / WaitToWriteAsync: completes at once if the channel is ready for <paramref name="kind"/>
-    /// (or done), else parks until a <see cref="WakeWhileReady"/> or the completion.
+    /// (or done), else parks until a <see cref="WakeWaitToCallers"/> or the completion.
     /// </summary>
     public ValueTask<bool> WaitAsync(WaiterKind kind, CancellationToken cancellationToken)
     {
@@ -130,9 +275,9 @@ internal sealed class ParkingLot<T>
             return _completion.WaitResultWhenDone();
         }
 
-        WaiterQueue<bool> queue = kind == WaiterKind.Reader ? WaitingToRead : WaitingToWrite;
+        WaiterQueue<bool> queue = WaitingQueue(kind);
         Waiter<bool> waiter = _signalPool.Rent();
-        long version = waiter.Arm(kind, queue);
+        long version = waiter.Arm(kind, queue, default);
         if (queue.TryEnqueue(kind, waiter, version) != EnqueueResult.Enqueued)
         {
             // A single-kind queue refuses only when it is closed: the channel completed meanwhile.
@@ -146,9 +291,24 @@ internal sealed class ParkingLot<T>
 #endif
         // Re-check after parking (see the class remarks): readiness that arrived before our CAS, and whose
         // maker checked our queue before our CAS, is seen here.
-        WakeWhileReady(kind);
+        WakeWhileReady(kind, queue);
 
         return waiter.AsValueTask(version);
+    }
+
+    /// <summary>
+    /// Whoever may just have made the channel ready for <paramref name="kind"/> calls this after the CAS that did
+    /// it: wakes WaitTo callers of that kind while the channel stays ready (see the class remarks for why that
+    /// order rules out a lost wake-up). One volatile read when none is waiting, the common case.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void WakeWaitToCallers(WaiterKind kind)
+    {
+        WaiterQueue<bool> queue = WaitingQueue(kind);
+        if (!queue.IsEmpty)
+        {
+            WakeWhileReady(kind, queue);
+        }
     }
 
     /// <summary>
@@ -159,9 +319,8 @@ internal sealed class ParkingLot<T>
     /// that the ChannelReader contract makes it). No wake-up is lost by stopping early: whoever makes the
     /// channel ready again wakes the rest, and a caller that parks re-checks readiness itself (class remarks).
     /// </summary>
-    public void WakeWhileReady(WaiterKind kind)
+    private void WakeWhileReady(WaiterKind kind, WaiterQueue<bool> queue)
     {
-        WaiterQueue<bool> queue = kind == WaiterKind.Reader ? WaitingToRead : WaitingToWrite;
         while (_readiness.IsReady(kind) && queue.TryDequeueAny(out Waiter<bool> waiter, out long version))
         {
             // Claim each waiter; one already claimed (by its cancellation or another waker) is skipped.
@@ -175,9 +334,20 @@ internal sealed class ParkingLot<T>
     /// <summary>Closes every queue: from now on nothing can park, so a drain reaches every parked waiter.</summary>
     public void Close()
     {
-        Parked.Close();
-        WaitingToRead.Close();
-        WaitingToWrite.Close();
+        _parked.Close();
+        _waitingToRead.Close();
+        _waitingToWrite.Close();
+    }
+
+    /// <summary>
+    /// Completion only, after <see cref="Close"/>, for a channel that holds nothing: fails every parked read and
+    /// write and answers every WaitTo caller for good.
+    /// </summary>
+    public void FailAll()
+    {
+        FailParked();
+        FailWaitToCallers(WaiterKind.Reader);
+        FailWaitToCallers(WaiterKind.Writer);
     }
 
     /// <summary>
@@ -188,9 +358,9 @@ internal sealed class ParkingLot<T>
     public void FailParked()
     {
 #if PLANTED_BUGS
-        PlantedBugHooks.DropOldestParked(Parked);
+        PlantedBugHooks.DropOldestParked(_parked);
 #endif
-        while (Parked.TryDequeueAny(out Waiter<T> waiter, out long version))
+        while (_parked.TryDequeueAny(out Waiter<T> waiter, out long version))
         {
             if (waiter.TryClaim(version, WaiterStatus.Closed))
             {
@@ -199,9 +369,10 @@ internal sealed class ParkingLot<T>
         }
     }
 
-    /// <summary>Completion only, after <see cref="Close"/>: answers every WaitTo caller in <paramref name="queue"/> for good.</summary>
-    public void FailWaiting(WaiterQueue<bool> queue)
+    /// <summary>Completion only, after <see cref="Close"/>: answers every WaitTo caller of <paramref name="kind"/> for good.</summary>
+    public void FailWaitToCallers(WaiterKind kind)
     {
+        WaiterQueue<bool> queue = WaitingQueue(kind);
         while (queue.TryDequeueAny(out Waiter<bool> waiter, out long version))
         {
             if (waiter.TryClaim(version, WaiterStatus.Closed))
@@ -218,4 +389,6 @@ internal sealed class ParkingLot<T>
             }
         }
     }
+
+    private WaiterQueue<bool> WaitingQueue(WaiterKind kind) => kind == WaiterKind.Reader ? _waitingToRead : _waitingToWrite;
 }

@@ -49,10 +49,11 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, ITrampo
     private readonly WaiterPool<T> _pool;
 
     /// <summary>
-    /// For a writer, the item it offers (set before it is parked, read by the claimer before <see cref="Publish"/>);
-    /// for a reader or WaitTo waiter, the result (written by the claimer before <see cref="Publish"/>).
+    /// For a writer, the item it offers (set by <see cref="Arm"/>, read by the claimer through
+    /// <see cref="OfferedItem"/> before <see cref="Publish"/>); for a reader or WaitTo waiter, the result (written
+    /// by the claimer's <see cref="PublishResult"/>).
     /// </summary>
-    public T Item = default!;
+    private T _item = default!;
 
     /// <summary>The exception <c>GetResult</c> throws; written by the claimer before <see cref="Publish"/>.</summary>
     private Exception? _error;
@@ -69,8 +70,8 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, ITrampo
     private CancellationToken _cancellationToken;
     private CancellationTokenRegistration _cancellationRegistration;
 
-    /// <summary>Told when a cancellation leaves this waiter dead inside its queue, so the queue can drop it.</summary>
-    private IWaiterOwner? _owner;
+    /// <summary>The queue this use is parked in, told when a cancellation leaves the waiter dead inside it, so that it can drop it.</summary>
+    private WaiterQueue<T>? _owner;
 
     public Waiter(WaiterPool<T> pool) => _pool = pool;
 
@@ -87,14 +88,32 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, ITrampo
     /// <summary>Which side this waiter stands on in its current use.</summary>
     public WaiterKind Kind { get; private set; }
 
-    /// <summary>Prepares a freshly rented waiter for one operation and returns its version.</summary>
-    public long Arm(WaiterKind kind, IWaiterOwner owner)
+    /// <summary>
+    /// Prepares a freshly rented waiter for one operation, to be parked in <paramref name="owner"/>, and returns its
+    /// version. A writer offers <paramref name="item"/>; anyone else passes <c>default</c>.
+    /// </summary>
+    public long Arm(WaiterKind kind, WaiterQueue<T> owner, T item)
     {
         Debug.Assert((_state & StatusMask) == (long)WaiterStatus.Pending, "A rented waiter starts pending.");
         Debug.Assert(_continuation is null && _error is null, "A rented waiter carries nothing from its last use.");
         Kind = kind;
         _owner = owner;
+        // Plain write: the parking CAS that follows publishes it to the claimer (see TryClaim).
+        _item = item;
         return Version;
+    }
+
+    /// <summary>
+    /// Claimer of a writer only: the item the writer offers. Read before <see cref="Publish"/>, after which the
+    /// writer may be recycled; a claimer that cannot place the item yet may read it again after parking it again.
+    /// </summary>
+    public T OfferedItem
+    {
+        get
+        {
+            AssertClaimed();
+            return _item;
+        }
     }
 
     /// <summary>
@@ -149,7 +168,7 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, ITrampo
 #if PLANTED_BUGS
         if (PlantedBugHooks.ClaimByLookThenWrite(ref _state, pending, Pack(version, outcome), out bool won)) { return won; }
 #endif
-        // Claim: the CAS is a full fence, so the claimer sees Item as the owner wrote it before parking.
+        // Claim: the CAS is a full fence, so the claimer sees the offered item as the owner wrote it before parking.
         return Interlocked.CompareExchange(ref _state, Pack(version, outcome), pending) == pending;
     }
 
@@ -163,7 +182,7 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, ITrampo
     /// <summary>Claimer only: sets the result of a reader or WaitTo waiter, then publishes.</summary>
     public void PublishResult(T result)
     {
-        Item = result;
+        _item = result;
         Publish();
     }
 
@@ -209,10 +228,10 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, ITrampo
 #endif
         if (TryClaim(version, WaiterStatus.Canceled))
         {
-            IWaiterOwner? owner = _owner;
+            WaiterQueue<T>? owner = _owner;
             PublishError(new OperationCanceledException(cancellationToken));
             // The waiter is now dead in its queue; let the queue drop dead entries at its head.
-            owner?.OnWaiterCanceled();
+            owner?.TrimDeadHead();
         }
     }
 
@@ -383,7 +402,7 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, ITrampo
             ThrowHelper.ThrowInvalidOperation_NotCompleted();
         }
 
-        T item = Item;
+        T item = _item;
         Exception? error = _error;
         Recycle();
         if (error is not null)
@@ -411,7 +430,7 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, ITrampo
         _continuationState = null;
         _executionContext = null;
         _schedulingContext = null;
-        Item = default!;
+        _item = default!;
         Volatile.Write(ref _continuation, null);
         // Release: the next use's version, Pending. Everything cleared above is visible before it.
         long version = (Volatile.Read(ref _state) >> StatusBits) + 1;

@@ -40,7 +40,7 @@ internal enum EnqueueResult
 /// more operations are parked at once than ever before on this channel, so steady state allocates nothing.</para>
 /// </remarks>
 [DebuggerDisplay("Count = {Count}, Kind = {Kind}")]
-internal sealed class WaiterQueue<T> : IWaiterOwner
+internal sealed class WaiterQueue<T>
 {
     private const int InitialCapacity = 8;
     private const int MaxCapacity = 1 << 23;
@@ -59,9 +59,6 @@ internal sealed class WaiterQueue<T> : IWaiterOwner
 
     /// <summary>The kind of the entries, meaningful only when <see cref="Count"/> is not zero.</summary>
     public WaiterKind Kind => GetKind(Volatile.Read(ref _ring).ReadState());
-
-    /// <summary>Whether the queue has been closed.</summary>
-    public bool IsClosed => (Volatile.Read(ref _ring).ReadState() & ClosedBit) != 0;
 
     /// <summary>Whether entries of <paramref name="kind"/> are parked (one volatile read; live or dead).</summary>
     public bool HasParked(WaiterKind kind)
@@ -192,10 +189,10 @@ internal sealed class WaiterQueue<T> : IWaiterOwner
         }
     }
 
-    /// <inheritdoc/>
-    void IWaiterOwner.OnWaiterCanceled() => TrimDeadHead();
-
-    /// <summary>Drops dead entries (canceled waiters) from the head, stopping at the first live one.</summary>
+    /// <summary>
+    /// Drops dead entries (canceled waiters) from the head, stopping at the first live one. Called by a waiter
+    /// whose cancellation left it dead in this queue, so that dead entries do not pile up.
+    /// </summary>
     public void TrimDeadHead()
     {
         Ring ring = Volatile.Read(ref _ring);
