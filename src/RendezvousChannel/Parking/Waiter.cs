@@ -1,3 +1,8 @@
+// Waiter<T>: one parked channel operation, a pooled IValueTaskSource whose outcome is claimed by one CAS.
+//
+// Modelled on ManualResetValueTaskSourceCore (dotnet/runtime), with a versioned state word in place of its
+// completion flag, so that a hand-off, a cancellation and the completion race for the outcome with one winner.
+
 using System;
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
@@ -37,8 +42,6 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, ITrampo
 
     private static readonly ContextCallback s_runInContext = static state => ((Waiter<T>)state!).InvokeContinuation();
 
-    private static readonly SendOrPostCallback s_postToContext = static state => ((Waiter<T>)state!).InvokeContinuation();
-
     /// <summary>
     /// <c>(version &lt;&lt; 2) | status</c>. The status leaves <see cref="WaiterStatus.Pending"/> only by a CAS that
     /// also matches the version, so a claimer holding a stale token can never claim a recycled waiter.
@@ -60,6 +63,12 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, ITrampo
 
     /// <summary>Null while nobody awaits, the awaiter's continuation, or <see cref="s_published"/> once the result is out.</summary>
     private Action<object?>? _continuation;
+
+    /// <summary>
+    /// The continuation taken by <see cref="Publish"/> (or by a late <c>OnCompleted</c>) and waiting to run; null
+    /// again once it runs. Set before the waiter is handed to its scheduler, which publishes it to the running thread.
+    /// </summary>
+    private Action<object?>? _scheduledContinuation;
 
     private object? _continuationState;
     private ExecutionContext? _executionContext;
@@ -269,11 +278,6 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, ITrampo
             ThrowHelper.ThrowInvalidOperation_StaleToken();
         }
 
-#if COYOTE
-        // Systematic testing (tests/Coyote): Coyote does not intercept SynchronizationContext.Current, so reading
-        // it would be uncontrolled concurrency; under Coyote its own scheduler runs every continuation anyway.
-        flags &= ~ValueTaskSourceOnCompletedFlags.UseSchedulingContext;
-#endif
         Action<object?>? attached = Volatile.Read(ref _continuation);
         if ((attached is not null && !ReferenceEquals(attached, s_published)) || _scheduledContinuation is not null)
         {
@@ -290,15 +294,7 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, ITrampo
 
         if ((flags & ValueTaskSourceOnCompletedFlags.UseSchedulingContext) != 0)
         {
-            SynchronizationContext? syncContext = SynchronizationContext.Current;
-            if (syncContext is not null && syncContext.GetType() != typeof(SynchronizationContext))
-            {
-                _schedulingContext = syncContext;
-            }
-            else if (TaskScheduler.Current != TaskScheduler.Default)
-            {
-                _schedulingContext = TaskScheduler.Current;
-            }
+            _schedulingContext = ContinuationScheduler.CaptureSchedulingContext();
         }
 
         _continuationState = state;
@@ -319,51 +315,14 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, ITrampo
         ScheduleContinuation(continuation);
     }
 
+    /// <summary>Hands the continuation to the scheduling layer, which runs it asynchronously where the awaiter asked.</summary>
     private void ScheduleContinuation(Action<object?> continuation)
     {
         _scheduledContinuation = continuation;
-        object? schedulingContext = _schedulingContext;
-        if (schedulingContext is null)
-        {
-            // Always asynchronous: user code never runs inside the channel operation that woke it, so it can
-            // neither deadlock that operation nor dive its stack. Woken from a chained continuation, it runs next
-            // on this worker's trampoline (Go's runnext); otherwise it is queued locally (preferLocal), to run
-            // next on this worker, cache-hot, unless another steals it. The waiter is the work item either way,
-            // so this allocates nothing.
-#if COYOTE
-            // Systematic testing (tests/Coyote): Coyote controls tasks but not the thread pool's work items.
-            _ = Task.Run(((IThreadPoolWorkItem)this).Execute);
-#else
-            if (!ContinuationTrampoline.TryDefer(this))
-            {
-                ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: true);
-            }
-#endif
-        }
-        else if (schedulingContext is SynchronizationContext syncContext)
-        {
-            syncContext.Post(s_postToContext, this);
-        }
-        else
-        {
-            _ = Task.Factory.StartNew(
-                static s => ((Waiter<T>)s!).InvokeContinuation(),
-                this,
-                CancellationToken.None,
-                TaskCreationOptions.DenyChildAttach,
-                (TaskScheduler)schedulingContext);
-        }
+        ContinuationScheduler.Schedule(this, _schedulingContext);
     }
 
-    /// <summary>The continuation taken by <see cref="Publish"/> and waiting to run.</summary>
-    private Action<object?>? _scheduledContinuation;
-
-#if COYOTE
-    // Systematic testing (tests/Coyote): each continuation runs in its own controlled task; nothing is chained.
-    void IThreadPoolWorkItem.Execute() => ((ITrampolineWorkItem)this).RunContinuation();
-#else
-    void IThreadPoolWorkItem.Execute() => ContinuationTrampoline.Run(this);
-#endif
+    void IThreadPoolWorkItem.Execute() => ContinuationScheduler.RunFromThreadPool(this);
 
     void ITrampolineWorkItem.RunContinuation()
     {
@@ -377,6 +336,8 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, ITrampo
             ExecutionContext.Run(context, s_runInContext, this);
         }
     }
+
+    void ITrampolineWorkItem.InvokeContinuation() => InvokeContinuation();
 
     private void InvokeContinuation()
     {
