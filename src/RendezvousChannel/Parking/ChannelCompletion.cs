@@ -1,3 +1,5 @@
+// ChannelCompletion: a channel's completion state and Completion task, with System.Threading.Channels' exact semantics.
+
 using System;
 using System.Threading;
 using System.Threading.Channels;

@@ -1,3 +1,5 @@
+// IItemBuffer<T>: a buffering channel's items as the parking lot sees them when it serves parked operations.
+
 namespace Rendezvous.Channels.Parking;
 
 /// <summary>What <see cref="IItemBuffer{T}.TryAdd"/> did.</summary>

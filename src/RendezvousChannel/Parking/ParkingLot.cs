@@ -1,3 +1,8 @@
+// ParkingLot<T>: the parking layer's interface to the channels: park, claim a partner, serve from a buffer, wake, fail.
+//
+// The no-lost-wake-up rule it enforces (class remarks) is the Dekker pattern: each side publishes with a CAS,
+// then looks at the other.
+
 using System;
 using System.Runtime.CompilerServices;
 using System.Threading;

@@ -1,3 +1,5 @@
+// WaiterPool<T>: idle waiters kept for reuse (one per thread, then a small per-channel array), so parking allocates nothing.
+
 using System;
 using System.Diagnostics;
 using System.Threading;

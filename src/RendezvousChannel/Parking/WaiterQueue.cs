@@ -1,5 +1,12 @@
+// WaiterQueue<T>: the lock-free dual queue of parked waiters (readers only or writers only at any moment).
+//
+// Algorithm: Scherer & Scott's dual queue ("Nonblocking Concurrent Data Structures with Condition
+// Synchronization", DISC 2004), laid out as a growable ring of sequence-stamped slots after Vyukov's bounded
+// MPMC queue (1024cores.net; as in .NET's ConcurrentQueueSegment and crossbeam's array flavour).
+
 using System;
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Threading;
 
 namespace Rendezvous.Channels.Parking;
@@ -20,8 +27,10 @@ internal enum EnqueueResult
 /// <summary>
 /// A lock-free FIFO "dual" queue of parked waiters: at any moment it holds only readers or only writers
 /// (a <see cref="WaiterKind"/>), so "meet a parked partner, else park myself" is decided by one CAS on one
-/// state word, the way a Scherer–Scott dual queue decides it, and no operation needs a re-check after it
-/// parks. Entries live in a ring of sequence-stamped slots (Vyukov's bounded MPMC queue, as in
+/// state word, the way a Scherer–Scott dual queue decides it: a read and a write can never both park, so a
+/// party that parks here needs no re-check after parking to find its partner. (Parking anywhere else does:
+/// a WaitTo caller, and a ring channel's reader or writer against the ring; see <see cref="ParkingLot{T}"/>.)
+/// Entries live in a ring of sequence-stamped slots (Vyukov's bounded MPMC queue, as in
 /// ConcurrentQueueSegment and crossbeam's array flavour); the ring grows by copy when full.
 /// </summary>
 /// <remarks>
@@ -80,12 +89,7 @@ internal sealed class WaiterQueue<T>
         Ring ring = Volatile.Read(ref _ring);
         while (true)
         {
-            long state = ring.ReadState();
-            if ((state & FrozenBit) != 0)
-            {
-                ring = HelpGrow(ring);
-                continue;
-            }
+            long state = ReadUnfrozenState(ref ring);
 
             int count = GetCount(state);
             if (count != 0 && GetKind(state) != kind)
@@ -139,12 +143,7 @@ internal sealed class WaiterQueue<T>
         Ring ring = Volatile.Read(ref _ring);
         while (true)
         {
-            long state = ring.ReadState();
-            if ((state & FrozenBit) != 0)
-            {
-                ring = HelpGrow(ring);
-                continue;
-            }
+            long state = ReadUnfrozenState(ref ring);
 
             if (GetCount(state) == 0 || (!anyKind && GetKind(state) != kind))
             {
@@ -174,12 +173,7 @@ internal sealed class WaiterQueue<T>
         Ring ring = Volatile.Read(ref _ring);
         while (true)
         {
-            long state = ring.ReadState();
-            if ((state & FrozenBit) != 0)
-            {
-                ring = HelpGrow(ring);
-                continue;
-            }
+            long state = ReadUnfrozenState(ref ring);
 
             // Publish "closed" in the same word every enqueue CASes, so no enqueue can slip past it.
             if ((state & ClosedBit) != 0 || Interlocked.CompareExchange(ref ring.State, state | ClosedBit, state) == state)
@@ -198,12 +192,7 @@ internal sealed class WaiterQueue<T>
         Ring ring = Volatile.Read(ref _ring);
         while (true)
         {
-            long state = ring.ReadState();
-            if ((state & FrozenBit) != 0)
-            {
-                ring = HelpGrow(ring);
-                continue;
-            }
+            long state = ReadUnfrozenState(ref ring);
 
             if (!TryPopDeadHead(ring, state))
             {
@@ -267,6 +256,24 @@ internal sealed class WaiterQueue<T>
 
         ring.Read(head, out _, out _);
         return true;
+    }
+
+    /// <summary>
+    /// Reads the state of <paramref name="ring"/>, first helping any growth in progress to finish: the state
+    /// returned is that of an unfrozen ring, which <paramref name="ring"/> names on return. Every operation
+    /// opens with it, so no thread waits on another's growth.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private long ReadUnfrozenState(ref Ring ring)
+    {
+        long state = ring.ReadState();
+        while ((state & FrozenBit) != 0)
+        {
+            ring = HelpGrow(ring);
+            state = ring.ReadState();
+        }
+
+        return state;
     }
 
     /// <summary>

@@ -1,3 +1,5 @@
+// WaiterStatus and WaiterKind: the named states of a parked operation, and the side of the channel it stands on.
+
 namespace Rendezvous.Channels.Parking;
 
 /// <summary>

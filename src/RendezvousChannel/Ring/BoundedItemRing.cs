@@ -1,3 +1,8 @@
+// BoundedItemRing<T>: the ring channel's items, a lock-free bounded MPMC FIFO that stands alone.
+//
+// Algorithm: Vyukov's bounded MPMC queue (1024cores.net; as in .NET's ConcurrentQueueSegment and
+// crossbeam-channel's array flavour), with crossbeam's closable tail for completion.
+
 using System;
 using System.Diagnostics;
 using System.Numerics;

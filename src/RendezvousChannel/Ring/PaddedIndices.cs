@@ -1,3 +1,5 @@
+// PaddedIndices: the ring's head and tail, each on cache lines of its own (as ConcurrentQueueSegment's PaddedHeadAndTail).
+
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 
