@@ -4,12 +4,12 @@
 // visible (in a goroutine dump, and as the leak it is); in .NET the method awaiting the channel is an object
 // referenced only by the channel, so both are silently garbage-collected and the method's remaining code,
 // finally blocks included, never runs. Leak detection turns that silence into a report: see
-// Internal/LeakTracker.cs for the mechanism and README.md ("Leak detection") for the user's view.
+// Diagnostics/LeakTracker.cs for the mechanism and README.md ("Leak detection") for the user's view.
 
 using System;
 using System.Diagnostics;
 using System.Threading;
-using Rendezvous.Channels.Internal;
+using Rendezvous.Channels.Diagnostics;
 
 namespace Rendezvous.Channels;
 

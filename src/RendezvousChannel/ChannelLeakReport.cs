@@ -1,3 +1,5 @@
+// ChannelLeakReport: what leak detection tells a program about a channel collected without having been completed.
+
 using System;
 using System.Diagnostics;
 using System.Globalization;

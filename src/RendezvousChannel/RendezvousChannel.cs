@@ -3,8 +3,8 @@
 // Algorithm: a lock-free dual queue of parked operations (Scherer & Scott, "Nonblocking Concurrent Data
 // Structures with Condition Synchronization", DISC 2004; the fair mode of Java's SynchronousQueue), laid out
 // as a growable ring of sequence-stamped slots (Vyukov's bounded MPMC queue) so that parked operations cost no
-// allocation: see Internal/WaiterQueue.cs. An arriving operation either claims the oldest parked partner and
-// completes it with one CAS on the partner's versioned state (Internal/Waiter.cs), or parks itself; which of
+// allocation: see Parking/WaiterQueue.cs. An arriving operation either claims the oldest parked partner and
+// completes it with one CAS on the partner's versioned state (Parking/Waiter.cs), or parks itself; which of
 // the two happens is decided by a single CAS on the queue's state word.
 
 using System;
@@ -12,7 +12,8 @@ using System.Diagnostics;
 using System.Threading;
 using System.Threading.Channels;
 using System.Threading.Tasks;
-using Rendezvous.Channels.Internal;
+using Rendezvous.Channels.Diagnostics;
+using Rendezvous.Channels.Parking;
 
 namespace Rendezvous.Channels;
 
@@ -77,29 +78,10 @@ public sealed class RendezvousChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
 
     /// <summary>A read can proceed when a writer is parked, a write when a reader is.</summary>
     bool IReadiness.IsReady(WaiterKind kind) =>
-        _lot.Parked.HasParked(kind == WaiterKind.Reader ? WaiterKind.Writer : WaiterKind.Reader);
+        _lot.HasParked(kind == WaiterKind.Reader ? WaiterKind.Writer : WaiterKind.Reader);
 
     /// <summary>An unbuffered channel holds nothing, so it is drained as soon as it is completed.</summary>
     bool IReadiness.IsDrained => _completion.IsDone;
-
-    /// <summary>
-    /// Parks a read or write. A parked operation is what the other side's WaitTo callers wait for, so
-    /// they are woken after our parking CAS (see <see cref="ParkingLot{T}"/> for why that is enough).
-    /// </summary>
-    private EnqueueResult TryPark(Waiter<T> waiter, long version, CancellationToken cancellationToken)
-    {
-        EnqueueResult result = _lot.TryPark(waiter, version, cancellationToken);
-        if (result == EnqueueResult.Enqueued)
-        {
-            WaiterKind partner = waiter.Kind == WaiterKind.Writer ? WaiterKind.Reader : WaiterKind.Writer;
-            if (!(partner == WaiterKind.Reader ? _lot.WaitingToRead : _lot.WaitingToWrite).IsEmpty)
-            {
-                _lot.WakeWhileReady(partner);
-            }
-        }
-
-        return result;
-    }
 
     private bool TryCompleteCore(Exception? error)
     {
@@ -111,9 +93,7 @@ public sealed class RendezvousChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
         // Close before draining: once closed, nothing can park, so the drain reaches every parked waiter
         // and nothing waits forever. An unbuffered channel holds nothing, so it is drained at once.
         _lot.Close();
-        _lot.FailParked();
-        _lot.FailWaiting(_lot.WaitingToRead);
-        _lot.FailWaiting(_lot.WaitingToWrite);
+        _lot.FailAll();
         _completion.SignalDrained();
         _leakTracker?.Disarm();
         return true;
@@ -158,19 +138,22 @@ public sealed class RendezvousChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
                 {
                     if (channel._completion.IsDone)
                     {
-                        return channel._completion.ClosedResult<T>();
+                        return channel._completion.ClosedReadResult<T>();
                     }
 
-                    waiter = channel._lot.Rent(WaiterKind.Reader, out version);
+                    waiter = channel._lot.RentReader(out version);
                 }
 
-                switch (channel.TryPark(waiter, version, cancellationToken))
+                switch (channel._lot.TryPark(waiter, version, cancellationToken))
                 {
                     case EnqueueResult.Enqueued:
+                        // A parked read is what WaitToWrite callers wait for: wake them, after our parking CAS
+                        // (see ParkingLot for why that order loses no wake-up).
+                        channel._lot.WakeWaitToCallers(WaiterKind.Writer);
                         return waiter.AsValueTask(version);
                     case EnqueueResult.Closed:
                         waiter.Recycle();
-                        return channel._completion.ClosedResult<T>();
+                        return channel._completion.ClosedReadResult<T>();
                     default:
                         // Writers parked between our look and our CAS: go and meet them.
                         continue;
@@ -205,7 +188,7 @@ public sealed class RendezvousChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
             RendezvousChannel<T> channel = _channel;
             if (channel._completion.IsDone)
             {
-                return ValueTask.FromException(channel._completion.CreateClosedException());
+                return channel._completion.ClosedWriteResult();
             }
 
             Waiter<T>? waiter = null;
@@ -218,19 +201,16 @@ public sealed class RendezvousChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
                     return default;
                 }
 
-                if (waiter is null)
-                {
-                    waiter = channel._lot.Rent(WaiterKind.Writer, out version);
-                    waiter.Item = item;
-                }
-
-                switch (channel.TryPark(waiter, version, cancellationToken))
+                waiter ??= channel._lot.RentWriter(item, out version);
+                switch (channel._lot.TryPark(waiter, version, cancellationToken))
                 {
                     case EnqueueResult.Enqueued:
+                        // A parked write is what WaitToRead callers wait for: wake them, after our parking CAS.
+                        channel._lot.WakeWaitToCallers(WaiterKind.Reader);
                         return waiter.AsWriteValueTask(version);
                     case EnqueueResult.Closed:
                         waiter.Recycle();
-                        return ValueTask.FromException(channel._completion.CreateClosedException());
+                        return channel._completion.ClosedWriteResult();
                     default:
                         // Readers parked between our look and our CAS: go and meet them.
                         continue;

@@ -2,8 +2,8 @@
 //
 // Algorithm: items live in Vyukov's bounded MPMC queue (sequence-stamped slots; head and tail claimed by CAS,
 // each on its own padded cache-line pair), with crossbeam-channel's closable tail for completion: see
-// Internal/BoundedItemRing.cs. Operations that cannot proceed park in the same lock-free dual queue of
-// pooled, versioned waiters that RendezvousChannel<T> uses (Internal/ParkingLot.cs). Parked readers exist
+// Ring/BoundedItemRing.cs. Operations that cannot proceed park in the same lock-free dual queue of
+// pooled, versioned waiters that RendezvousChannel<T> uses (Parking/ParkingLot.cs). Parked readers exist
 // only while the ring is empty and parked writers only while it is full; whoever changes that moves items
 // between the ring and the parked waiters, oldest first ("balancing", below).
 
@@ -13,7 +13,9 @@ using System.Diagnostics.CodeAnalysis;
 using System.Threading;
 using System.Threading.Channels;
 using System.Threading.Tasks;
-using Rendezvous.Channels.Internal;
+using Rendezvous.Channels.Diagnostics;
+using Rendezvous.Channels.Parking;
+using Rendezvous.Channels.Ring;
 
 namespace Rendezvous.Channels;
 
@@ -47,7 +49,7 @@ public sealed class RingBufferChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
     private const int MaxCapacity = 1 << 30;
 
     /// <summary>The accepted items, in order. Closed (no more enqueues) as the first step of completion.</summary>
-    private readonly BoundedItemRing<T, PaddedIndices128> _ring;
+    private readonly BoundedItemRing<T> _ring;
 
     private readonly ChannelCompletion _completion = new();
 
@@ -67,7 +69,7 @@ public sealed class RingBufferChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
             ThrowCapacityOutOfRange(capacity);
         }
 
-        _ring = new BoundedItemRing<T, PaddedIndices128>(capacity);
+        _ring = new BoundedItemRing<T>(capacity);
         _lot = new ParkingLot<T>(_completion, this);
         Reader = new RingBufferReader(this);
         Writer = new RingBufferWriter(this);
@@ -83,7 +85,7 @@ public sealed class RingBufferChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
 
     /// <summary>A read can proceed when the ring holds an item, a write when it has room and no writer is parked ahead.</summary>
     bool IReadiness.IsReady(WaiterKind kind) =>
-        kind == WaiterKind.Reader ? !_ring.IsEmpty : _ring.HasRoom && !_lot.Parked.HasParked(WaiterKind.Writer);
+        kind == WaiterKind.Reader ? !_ring.IsEmpty : _ring.HasRoom && !_lot.HasParked(WaiterKind.Writer);
 
     /// <summary>Drained once the ring is closed (the first step of completion) and empty.</summary>
     bool IReadiness.IsDrained => _ring.IsClosedAndEmpty;
@@ -93,26 +95,26 @@ public sealed class RingBufferChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
     {
         // Our enqueue CAS precedes these reads, and a reader parks with a CAS before re-checking the ring,
         // so one of us sees the other (Dekker; see ParkingLot).
-        if (!_lot.Parked.IsEmpty)
+        if (_lot.AnyParked)
         {
             Balance();
         }
-        else if (!_lot.WaitingToRead.IsEmpty)
+        else
         {
-            _lot.WakeWhileReady(WaiterKind.Reader);
+            _lot.WakeWaitToCallers(WaiterKind.Reader);
         }
     }
 
     /// <summary>After an item left the ring: serve parked writers, or wake WaitToWrite callers; finish a drain.</summary>
     private void OnItemRemoved()
     {
-        if (!_lot.Parked.IsEmpty)
+        if (_lot.AnyParked)
         {
             Balance();
         }
-        else if (!_lot.WaitingToWrite.IsEmpty)
+        else
         {
-            _lot.WakeWhileReady(WaiterKind.Writer);
+            _lot.WakeWaitToCallers(WaiterKind.Writer);
         }
 
         if (_completion.IsDone && _ring.IsClosedAndEmpty)
@@ -124,7 +126,7 @@ public sealed class RingBufferChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
     /// <summary>Before an operation of its own: let parked operations go first (FIFO), if there are any.</summary>
     private void ServeParkedFirst()
     {
-        if (!_lot.Parked.IsEmpty)
+        if (_lot.AnyParked)
         {
             Balance();
         }
@@ -134,158 +136,39 @@ public sealed class RingBufferChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
     private bool ServeParkedWritersFirst()
     {
         Balance();
-        return _lot.Parked.HasParked(WaiterKind.Writer);
+        return _lot.HasParked(WaiterKind.Writer);
     }
 
     /// <summary>
     /// Restores "parked readers only while empty, parked writers only while full" after a race broke it: moves
     /// ring items to the oldest parked readers and the items of the oldest parked writers into the ring, then
-    /// wakes WaitTo callers whose condition holds. Any thread may run it; every step is a claim by CAS.
+    /// wakes WaitTo callers whose condition holds. Any thread may run it; every step is a claim by CAS (in
+    /// the parking lot, which also parks again a claimed waiter that a racing thread left nothing for).
     /// </summary>
     private void Balance()
     {
+        var items = new RingItems(_ring);
         bool moved;
         do
         {
             moved = false;
-            while (!_ring.IsEmpty && TryServeOldestReader())
+            while (!_ring.IsEmpty && _lot.TryServeOldestReader(items))
             {
                 moved = true;
             }
 
-            while (_ring.HasRoom && TryServeOldestWriter())
+            while (_ring.HasRoom && _lot.TryServeOldestWriter(items))
             {
                 moved = true;
             }
         }
         while (moved);
 
-        if (!_lot.WaitingToRead.IsEmpty)
-        {
-            _lot.WakeWhileReady(WaiterKind.Reader);
-        }
-
-        if (!_lot.WaitingToWrite.IsEmpty)
-        {
-            _lot.WakeWhileReady(WaiterKind.Writer);
-        }
-
+        _lot.WakeWaitToCallers(WaiterKind.Reader);
+        _lot.WakeWaitToCallers(WaiterKind.Writer);
         if (_completion.IsDone && _ring.IsClosedAndEmpty)
         {
             OnDrained();
-        }
-    }
-
-    /// <summary>Claims the oldest parked reader and gives it the oldest item. False when no reader is parked.</summary>
-    private bool TryServeOldestReader()
-    {
-        if (!_lot.Parked.TryDequeue(WaiterKind.Reader, out Waiter<T> reader, out long version))
-        {
-            return false;
-        }
-
-        // Claim the reader first, so that its cancellation cannot win after we have taken an item for it.
-        if (reader.TryClaim(version, WaiterStatus.Matched))
-        {
-            if (_ring.TryDequeue(out T item))
-            {
-                reader.PublishResult(item);
-            }
-            else
-            {
-                // Another reader took the item we saw; this one stays parked, at the tail.
-                Repark(reader, version);
-            }
-        }
-
-        return true;
-    }
-
-    /// <summary>Claims the oldest parked writer and moves its item into the ring. False when no writer is parked.</summary>
-    private bool TryServeOldestWriter()
-    {
-        if (!_lot.Parked.TryDequeue(WaiterKind.Writer, out Waiter<T> writer, out long version))
-        {
-            return false;
-        }
-
-        // Claim the writer first, so that its cancellation cannot win after its item was enqueued.
-        if (writer.TryClaim(version, WaiterStatus.Matched) && !TryEndClaimedWrite(writer))
-        {
-            // Another writer filled the room we saw; this one stays parked, at the tail.
-            Repark(writer, version);
-        }
-
-        return true;
-    }
-
-    /// <summary>
-    /// Claimer only: moves a claimed writer's item into the ring and ends its write, successfully or, if the
-    /// ring is closed, with the closed exception. False, with nothing changed, if the ring is full.
-    /// </summary>
-    private bool TryEndClaimedWrite(Waiter<T> writer)
-    {
-        switch (_ring.TryEnqueue(writer.Item))
-        {
-            case RingEnqueueResult.Enqueued:
-                writer.Publish();
-                return true;
-            case RingEnqueueResult.Closed:
-                writer.PublishError(_completion.CreateClosedException());
-                return true;
-            default:
-                return false;
-        }
-    }
-
-    /// <summary>
-    /// Parks again a waiter that we claimed but could not serve. If it cannot park (the other kind is parked
-    /// now, or the channel completed), it is served or failed here instead.
-    /// </summary>
-    private void Repark(Waiter<T> waiter, long version)
-    {
-        SpinWait spinner = default;
-        while (waiter.ReleaseClaim(version))
-        {
-            EnqueueResult parked = _lot.Parked.TryEnqueue(waiter.Kind, waiter, version);
-            if (parked == EnqueueResult.Enqueued)
-            {
-                // The caller's Balance loop re-checks the ring after this CAS, so a change that raced it is seen.
-                return;
-            }
-
-            // Claim it back; if its cancellation got there first, it is done.
-            if (!waiter.TryClaim(version, WaiterStatus.Matched))
-            {
-                return;
-            }
-
-            if (waiter.Kind == WaiterKind.Reader)
-            {
-                // With the ring empty, the oldest parked writer's item is the next one in FIFO order.
-                if (_ring.TryDequeue(out T item) ||
-                    (parked == EnqueueResult.OtherKindParked && _lot.TryTakeFromParkedWriter(out item)))
-                {
-                    waiter.PublishResult(item);
-                    return;
-                }
-
-                if (parked == EnqueueResult.Closed && _ring.IsClosedAndEmpty)
-                {
-                    waiter.PublishError(_completion.CreateClosedException());
-                    return;
-                }
-            }
-            else
-            {
-                if (TryEndClaimedWrite(waiter))
-                {
-                    return;
-                }
-
-                // Full, yet readers are parked: writers that filled the ring are about to serve them. Let them run.
-                spinner.SpinOnce(sleep1Threshold: -1);
-            }
         }
     }
 
@@ -300,13 +183,13 @@ public sealed class RingBufferChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
         _ring.Close();
         // Then close the parking lot, so that nothing parks from now on and the drains below reach everyone.
         _lot.Close();
-        if (_lot.Parked.HasParked(WaiterKind.Writer))
+        if (_lot.HasParked(WaiterKind.Writer))
         {
             // Parked writes were never accepted: they fail and their items are not delivered.
             _lot.FailParked();
         }
 
-        _lot.FailWaiting(_lot.WaitingToWrite);
+        _lot.FailWaitToCallers(WaiterKind.Writer);
         // Parked readers take what is left; Balance also finishes the drain if the ring is already empty.
         Balance();
         _leakTracker?.Disarm();
@@ -318,7 +201,7 @@ public sealed class RingBufferChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
     {
         Debug.Assert(_completion.IsDone && _ring.IsClosedAndEmpty);
         _lot.FailParked();
-        _lot.FailWaiting(_lot.WaitingToRead);
+        _lot.FailWaitToCallers(WaiterKind.Reader);
         _completion.SignalDrained();
     }
 
@@ -388,10 +271,10 @@ public sealed class RingBufferChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
                 if (channel._ring.IsClosedAndEmpty)
                 {
                     waiter?.Recycle();
-                    return channel._completion.ClosedResult<T>();
+                    return channel._completion.ClosedReadResult<T>();
                 }
 
-                waiter ??= channel._lot.Rent(WaiterKind.Reader, out version);
+                waiter ??= channel._lot.RentReader(out version);
                 if (channel._lot.TryPark(waiter, version, cancellationToken) == EnqueueResult.Enqueued)
                 {
                     // Re-check after parking: an item added before our CAS by a writer that saw no parked reader.
@@ -424,7 +307,7 @@ public sealed class RingBufferChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
         public override bool TryWrite(T item)
         {
             RingBufferChannel<T> channel = _channel;
-            if (!channel._lot.Parked.IsEmpty && channel.ServeParkedWritersFirst())
+            if (channel._lot.AnyParked && channel.ServeParkedWritersFirst())
             {
                 // Older parked writers go first: to a newcomer the channel is full.
                 return false;
@@ -453,7 +336,7 @@ public sealed class RingBufferChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
             {
                 // Older parked writers go first: if any are still parked after serving them, the ring is full
                 // to a newcomer. (One read of the queue state when nothing is parked, the common case.)
-                if (channel._lot.Parked.IsEmpty || !channel.ServeParkedWritersFirst())
+                if (!channel._lot.AnyParked || !channel.ServeParkedWritersFirst())
                 {
                     switch (channel._ring.TryEnqueue(item))
                     {
@@ -463,16 +346,11 @@ public sealed class RingBufferChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
                             return default;
                         case RingEnqueueResult.Closed:
                             waiter?.Recycle();
-                            return ValueTask.FromException(channel._completion.CreateClosedException());
+                            return channel._completion.ClosedWriteResult();
                     }
                 }
 
-                if (waiter is null)
-                {
-                    waiter = channel._lot.Rent(WaiterKind.Writer, out version);
-                    waiter.Item = item;
-                }
-
+                waiter ??= channel._lot.RentWriter(item, out version);
                 switch (channel._lot.TryPark(waiter, version, cancellationToken))
                 {
                     case EnqueueResult.Enqueued:
@@ -485,7 +363,7 @@ public sealed class RingBufferChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
                         return waiter.AsWriteValueTask(version);
                     case EnqueueResult.Closed:
                         waiter.Recycle();
-                        return ValueTask.FromException(channel._completion.CreateClosedException());
+                        return channel._completion.ClosedWriteResult();
                 }
 
                 // Readers are parked (the ring emptied meanwhile): look again.
@@ -494,6 +372,21 @@ public sealed class RingBufferChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
 
         public override ValueTask<bool> WaitToWriteAsync(CancellationToken cancellationToken = default) =>
             _channel._lot.WaitAsync(WaiterKind.Writer, cancellationToken);
+    }
+
+    /// <summary>The ring as the parking lot serves parked operations from it; a struct, so every call is direct.</summary>
+    private readonly struct RingItems(BoundedItemRing<T> ring) : IItemBuffer<T>
+    {
+        public bool TryTake(out T item) => ring.TryDequeue(out item);
+
+        public BufferAddResult TryAdd(T item) => ring.TryEnqueue(item) switch
+        {
+            RingEnqueueResult.Enqueued => BufferAddResult.Added,
+            RingEnqueueResult.Closed => BufferAddResult.Closed,
+            _ => BufferAddResult.Full,
+        };
+
+        public bool IsClosedAndEmpty => ring.IsClosedAndEmpty;
     }
 
     private sealed class DebugView(RingBufferChannel<T> channel)

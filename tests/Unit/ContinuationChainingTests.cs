@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Channels;
 using System.Threading.Tasks;
-using Rendezvous.Channels.Internal;
+using Rendezvous.Channels.Scheduling;
 using Xunit;
 
 namespace Rendezvous.Channels.Tests.Unit;
@@ -228,5 +228,5 @@ public class ContinuationChainingTests
     }
 
     private static int CountParkedReaders(RendezvousChannel<int> channel) =>
-        ((Rendezvous.Channels.Internal.ILeakTrackable)channel).BlockedReaders;
+        ((Rendezvous.Channels.Diagnostics.ILeakTrackable)channel).BlockedReaders;
 }

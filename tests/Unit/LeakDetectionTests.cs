@@ -8,7 +8,7 @@ using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Channels;
 using System.Threading.Tasks;
-using Rendezvous.Channels.Internal;
+using Rendezvous.Channels.Diagnostics;
 using Xunit;
 using Xunit.Abstractions;
 

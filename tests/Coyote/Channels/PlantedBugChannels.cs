@@ -5,8 +5,8 @@ using System.Collections.Generic;
 using System.Linq;
 using BuggyRendezvous = PlantedBugs::Rendezvous.Channels.RendezvousChannel<int>;
 using BuggyRingBuffer = PlantedBugs::Rendezvous.Channels.RingBufferChannel<int>;
-using PlantedBug = PlantedBugs::Rendezvous.Channels.Internal.PlantedBug;
-using PlantedBugSwitch = PlantedBugs::Rendezvous.Channels.Internal.PlantedBugSwitch;
+using PlantedBug = PlantedBugs::Rendezvous.Channels.Parking.PlantedBug;
+using PlantedBugSwitch = PlantedBugs::Rendezvous.Channels.Parking.PlantedBugSwitch;
 
 namespace Rendezvous.Channels.Tests.Coyote.Channels;
 

@@ -1,8 +1,8 @@
-namespace Rendezvous.Channels.Internal;
+namespace Rendezvous.Channels.Parking;
 
 /// <summary>
 /// The deliberately broken variants of the hand-off machinery, one per <c>#if PLANTED_BUGS</c> hook in the
-/// library's sources. They exist only in this copy of the library, so that the Coyote tests can prove their
+/// library's sources (their code is in <see cref="PlantedBugHooks"/>). They exist only in this copy of the library, so that the Coyote tests can prove their
 /// scenarios catch each kind of bug they claim to catch.
 /// </summary>
 internal enum PlantedBug

@@ -1,4 +1,4 @@
-namespace Rendezvous.Channels.Internal;
+namespace Rendezvous.Channels.Parking;
 
 /// <summary>
 /// Which planted bug the library's <c>#if PLANTED_BUGS</c> hooks act out. Set by a test before it runs its

@@ -1,12 +1,17 @@
+// BoundedItemRing<T>: the ring channel's items, a lock-free bounded MPMC FIFO that stands alone.
+//
+// Algorithm: Vyukov's bounded MPMC queue (1024cores.net; as in .NET's ConcurrentQueueSegment and
+// crossbeam-channel's array flavour), with crossbeam's closable tail for completion.
+
 using System;
 using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Threading;
 
-namespace Rendezvous.Channels.Internal;
+namespace Rendezvous.Channels.Ring;
 
-/// <summary>What <see cref="BoundedItemRing{T, TIndices}.TryEnqueue"/> did.</summary>
+/// <summary>What <see cref="BoundedItemRing{T}.TryEnqueue"/> did.</summary>
 internal enum RingEnqueueResult
 {
     /// <summary>The item is in the ring.</summary>
@@ -34,14 +39,13 @@ internal enum RingEnqueueResult
 /// enqueue either claimed its position before the close (and its item will be dequeued) or fails: an item is
 /// never accepted and then lost.</para>
 /// </remarks>
-internal sealed class BoundedItemRing<T, TIndices>
-    where TIndices : struct, IRingIndices
+internal sealed class BoundedItemRing<T>
 {
     /// <summary>Set in the tail once the ring is closed; positions stay far below it.</summary>
     private const long ClosedMark = 1L << 62;
 
-    /// <summary>Head, tail, and padding around them; see <typeparamref name="TIndices"/>.</summary>
-    private TIndices _indices;
+    /// <summary>Head and tail, each on cache lines of its own (see <see cref="PaddedIndices"/>).</summary>
+    private PaddedIndices _indices;
 
     private readonly Slot[] _slots;
     private readonly long _mask;
@@ -51,7 +55,6 @@ internal sealed class BoundedItemRing<T, TIndices>
     {
         Debug.Assert(capacity > 0);
         _capacity = capacity;
-        _indices = default; // head = tail = 0; both only move by CAS through the refs TIndices exposes
         // At least two slots: with one, "holds the item at p" and "free for p + 1" would both read p + 1.
         int length = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(capacity, 2));
         _slots = new Slot[length];
@@ -88,9 +91,6 @@ internal sealed class BoundedItemRing<T, TIndices>
 
     /// <summary>Whether the ring has room for an item.</summary>
     public bool HasRoom => Count < _capacity;
-
-    /// <summary>Whether the ring is closed.</summary>
-    public bool IsClosed => (Volatile.Read(ref _indices.Tail) & ClosedMark) != 0;
 
     /// <summary>Whether the ring is closed and every accepted item has been dequeued.</summary>
     public bool IsClosedAndEmpty

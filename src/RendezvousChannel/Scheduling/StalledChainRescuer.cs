@@ -1,6 +1,9 @@
+// StalledChainRescuer: the timer that steals deferred continuations from stalled chains, as Go's idle processors
+// steal a runnext goroutine whose processor has not returned to its scheduler.
+
 using System.Threading;
 
-namespace Rendezvous.Channels.Internal;
+namespace Rendezvous.Channels.Scheduling;
 
 /// <summary>
 /// The thief that keeps <see cref="ContinuationTrampoline"/> safe: a timer that, while any chain runs, looks
@@ -103,7 +106,7 @@ internal static class StalledChainRescuer
             return;
         }
 
-        if (ContinuationTrampoline.RescueStalled())
+        if (RescueStalled())
         {
             s_idleTicks = 0;
             return;
@@ -127,7 +130,7 @@ internal static class StalledChainRescuer
             return;
         }
 
-        if (ContinuationTrampoline.AnyRunning())
+        if (AnyRunning())
         {
             // Keep ticking (a chain may already have switched us back, which comes to the same).
             Interlocked.CompareExchange(ref s_state, Ticking, Stopping);
@@ -140,6 +143,57 @@ internal static class StalledChainRescuer
         {
             s_timer.Change(PeriodMilliseconds, PeriodMilliseconds);
         }
+    }
+
+    /// <summary>Whether any thread is running a chain now (a full fence precedes this look).</summary>
+    private static bool AnyRunning()
+    {
+        for (ContinuationTrampoline? trampoline = ContinuationTrampoline.First; trampoline is not null; trampoline = trampoline.Next)
+        {
+            if (trampoline.IsRunning)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Once per tick: hands to the pool every deferred continuation whose waker has been running since the
+    /// previous tick, frees the trampolines of exited threads, and says whether any chain is running.
+    /// </summary>
+    private static bool RescueStalled()
+    {
+        bool anyRunning = false;
+        for (ContinuationTrampoline? trampoline = ContinuationTrampoline.First; trampoline is not null; trampoline = trampoline.Next)
+        {
+            if (!trampoline.IsOwned)
+            {
+                continue;
+            }
+
+            if (!trampoline.IsRunning)
+            {
+                trampoline.SeenRunning = false;
+                trampoline.FreeIfOwnerExited();
+                continue;
+            }
+
+            anyRunning = true;
+            int started = trampoline.Started;
+            if (trampoline.SeenRunning && started == trampoline.SeenStarted && trampoline.StealDeferred())
+            {
+                // One continuation has been running since the previous tick: it may be blocked waiting for one it
+                // woke, so what it and its predecessors deferred went to the pool; its thread backs off.
+                trampoline.BackOff();
+            }
+
+            trampoline.SeenRunning = true;
+            trampoline.SeenStarted = started;
+        }
+
+        return anyRunning;
     }
 
     private static Timer CreateTimer()

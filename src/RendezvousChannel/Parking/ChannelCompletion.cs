@@ -1,9 +1,11 @@
+// ChannelCompletion: a channel's completion state and Completion task, with System.Threading.Channels' exact semantics.
+
 using System;
 using System.Threading;
 using System.Threading.Channels;
 using System.Threading.Tasks;
 
-namespace Rendezvous.Channels.Internal;
+namespace Rendezvous.Channels.Parking;
 
 /// <summary>
 /// The completion state both channels share: whether writing is done, with which error, and the
@@ -71,11 +73,14 @@ internal sealed class ChannelCompletion
     /// <summary>
     /// A read refused because the channel is completed and drained. As in System.Threading.Channels, it is
     /// canceled if the completion error is an <see cref="OperationCanceledException"/>, else faulted (a refused
-    /// write is always faulted: <see cref="CreateClosedException"/>).
+    /// write is always faulted: <see cref="ClosedWriteResult"/>).
     /// </summary>
-    public ValueTask<T> ClosedResult<T>() => Error is OperationCanceledException canceled
+    public ValueTask<T> ClosedReadResult<T>() => Error is OperationCanceledException canceled
         ? ValueTask.FromCanceled<T>(CanceledToken(canceled))
         : ValueTask.FromException<T>(CreateClosedException());
+
+    /// <summary>A write refused because the channel is completed: always faulted, with <see cref="CreateClosedException"/>.</summary>
+    public ValueTask ClosedWriteResult() => ValueTask.FromException(CreateClosedException());
 
     /// <summary>A token that is canceled: the exception's own if it is, else a fresh canceled one.</summary>
     private static CancellationToken CanceledToken(OperationCanceledException canceled) =>

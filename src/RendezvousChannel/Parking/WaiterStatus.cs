@@ -1,4 +1,6 @@
-namespace Rendezvous.Channels.Internal;
+// WaiterStatus and WaiterKind: the named states of a parked operation, and the side of the channel it stands on.
+
+namespace Rendezvous.Channels.Parking;
 
 /// <summary>
 /// The life of one parked operation. Only <see cref="Pending"/> changes: once, by the CAS of its claim (see

@@ -1,8 +1,15 @@
+// WaiterQueue<T>: the lock-free dual queue of parked waiters (readers only or writers only at any moment).
+//
+// Algorithm: Scherer & Scott's dual queue ("Nonblocking Concurrent Data Structures with Condition
+// Synchronization", DISC 2004), laid out as a growable ring of sequence-stamped slots after Vyukov's bounded
+// MPMC queue (1024cores.net; as in .NET's ConcurrentQueueSegment and crossbeam's array flavour).
+
 using System;
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Threading;
 
-namespace Rendezvous.Channels.Internal;
+namespace Rendezvous.Channels.Parking;
 
 /// <summary>What <see cref="WaiterQueue{T}.TryEnqueue"/> did.</summary>
 internal enum EnqueueResult
@@ -20,8 +27,10 @@ internal enum EnqueueResult
 /// <summary>
 /// A lock-free FIFO "dual" queue of parked waiters: at any moment it holds only readers or only writers
 /// (a <see cref="WaiterKind"/>), so "meet a parked partner, else park myself" is decided by one CAS on one
-/// state word, the way a Scherer–Scott dual queue decides it, and no operation needs a re-check after it
-/// parks. Entries live in a ring of sequence-stamped slots (Vyukov's bounded MPMC queue, as in
+/// state word, the way a Scherer–Scott dual queue decides it: a read and a write can never both park, so a
+/// party that parks here needs no re-check after parking to find its partner. (Parking anywhere else does:
+/// a WaitTo caller, and a ring channel's reader or writer against the ring; see <see cref="ParkingLot{T}"/>.)
+/// Entries live in a ring of sequence-stamped slots (Vyukov's bounded MPMC queue, as in
 /// ConcurrentQueueSegment and crossbeam's array flavour); the ring grows by copy when full.
 /// </summary>
 /// <remarks>
@@ -40,7 +49,7 @@ internal enum EnqueueResult
 /// more operations are parked at once than ever before on this channel, so steady state allocates nothing.</para>
 /// </remarks>
 [DebuggerDisplay("Count = {Count}, Kind = {Kind}")]
-internal sealed class WaiterQueue<T> : IWaiterOwner
+internal sealed class WaiterQueue<T>
 {
     private const int InitialCapacity = 8;
     private const int MaxCapacity = 1 << 23;
@@ -59,9 +68,6 @@ internal sealed class WaiterQueue<T> : IWaiterOwner
 
     /// <summary>The kind of the entries, meaningful only when <see cref="Count"/> is not zero.</summary>
     public WaiterKind Kind => GetKind(Volatile.Read(ref _ring).ReadState());
-
-    /// <summary>Whether the queue has been closed.</summary>
-    public bool IsClosed => (Volatile.Read(ref _ring).ReadState() & ClosedBit) != 0;
 
     /// <summary>Whether entries of <paramref name="kind"/> are parked (one volatile read; live or dead).</summary>
     public bool HasParked(WaiterKind kind)
@@ -83,12 +89,7 @@ internal sealed class WaiterQueue<T> : IWaiterOwner
         Ring ring = Volatile.Read(ref _ring);
         while (true)
         {
-            long state = ring.ReadState();
-            if ((state & FrozenBit) != 0)
-            {
-                ring = HelpGrow(ring);
-                continue;
-            }
+            long state = ReadUnfrozenState(ref ring);
 
             int count = GetCount(state);
             if (count != 0 && GetKind(state) != kind)
@@ -142,12 +143,7 @@ internal sealed class WaiterQueue<T> : IWaiterOwner
         Ring ring = Volatile.Read(ref _ring);
         while (true)
         {
-            long state = ring.ReadState();
-            if ((state & FrozenBit) != 0)
-            {
-                ring = HelpGrow(ring);
-                continue;
-            }
+            long state = ReadUnfrozenState(ref ring);
 
             if (GetCount(state) == 0 || (!anyKind && GetKind(state) != kind))
             {
@@ -157,14 +153,7 @@ internal sealed class WaiterQueue<T> : IWaiterOwner
             }
 
 #if PLANTED_BUGS
-            if (PlantedBugSwitch.Is(PlantedBug.CheckThenActDequeue))
-            {
-                // Planted bug (tests/Coyote): take the head by a plain write after the look; an enqueue or
-                // dequeue that moved the state in between is overwritten.
-                Volatile.Write(ref ring.State, NextHeadState(state));
-                ring.Read(GetHead(state), out waiter, out version);
-                return true;
-            }
+            if (PlantedBugHooks.TakeHeadByPlainWrite(ref ring.State, NextHeadState(state))) { ring.Read(GetHead(state), out waiter, out version); return true; }
 #endif
             // Claim the head position; the kind bit stays, so an emptied queue remembers its last kind harmlessly.
             if (Interlocked.CompareExchange(ref ring.State, NextHeadState(state), state) == state)
@@ -184,12 +173,7 @@ internal sealed class WaiterQueue<T> : IWaiterOwner
         Ring ring = Volatile.Read(ref _ring);
         while (true)
         {
-            long state = ring.ReadState();
-            if ((state & FrozenBit) != 0)
-            {
-                ring = HelpGrow(ring);
-                continue;
-            }
+            long state = ReadUnfrozenState(ref ring);
 
             // Publish "closed" in the same word every enqueue CASes, so no enqueue can slip past it.
             if ((state & ClosedBit) != 0 || Interlocked.CompareExchange(ref ring.State, state | ClosedBit, state) == state)
@@ -199,21 +183,16 @@ internal sealed class WaiterQueue<T> : IWaiterOwner
         }
     }
 
-    /// <inheritdoc/>
-    void IWaiterOwner.OnWaiterCanceled() => TrimDeadHead();
-
-    /// <summary>Drops dead entries (canceled waiters) from the head, stopping at the first live one.</summary>
+    /// <summary>
+    /// Drops dead entries (canceled waiters) from the head, stopping at the first live one. Called by a waiter
+    /// whose cancellation left it dead in this queue, so that dead entries do not pile up.
+    /// </summary>
     public void TrimDeadHead()
     {
         Ring ring = Volatile.Read(ref _ring);
         while (true)
         {
-            long state = ring.ReadState();
-            if ((state & FrozenBit) != 0)
-            {
-                ring = HelpGrow(ring);
-                continue;
-            }
+            long state = ReadUnfrozenState(ref ring);
 
             if (!TryPopDeadHead(ring, state))
             {
@@ -277,6 +256,24 @@ internal sealed class WaiterQueue<T> : IWaiterOwner
 
         ring.Read(head, out _, out _);
         return true;
+    }
+
+    /// <summary>
+    /// Reads the state of <paramref name="ring"/>, first helping any growth in progress to finish: the state
+    /// returned is that of an unfrozen ring, which <paramref name="ring"/> names on return. Every operation
+    /// opens with it, so no thread waits on another's growth.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private long ReadUnfrozenState(ref Ring ring)
+    {
+        long state = ring.ReadState();
+        while ((state & FrozenBit) != 0)
+        {
+            ring = HelpGrow(ring);
+            state = ring.ReadState();
+        }
+
+        return state;
     }
 
     /// <summary>

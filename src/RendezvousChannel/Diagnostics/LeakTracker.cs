@@ -4,7 +4,7 @@ using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Threading;
 
-namespace Rendezvous.Channels.Internal;
+namespace Rendezvous.Channels.Diagnostics;
 
 /// <summary>
 /// Reports its channel if the channel is garbage-collected without having been completed. One per

@@ -1,4 +1,6 @@
-namespace Rendezvous.Channels.Internal;
+// IReadiness: what a channel tells the parking lot about itself, so that WaitTo callers are answered correctly.
+
+namespace Rendezvous.Channels.Parking;
 
 /// <summary>A channel's answer to a WaitTo caller: can an operation of this kind make progress now, or ever?</summary>
 internal interface IReadiness

@@ -1,8 +1,10 @@
+// WaiterPool<T>: idle waiters kept for reuse (one per thread, then a small per-channel array), so parking allocates nothing.
+
 using System;
 using System.Diagnostics;
 using System.Threading;
 
-namespace Rendezvous.Channels.Internal;
+namespace Rendezvous.Channels.Parking;
 
 /// <summary>
 /// Idle <see cref="Waiter{T}"/>s for reuse: one per thread, with no atomic operation at all, then a small

@@ -1,3 +1,8 @@
+// Waiter<T>: one parked channel operation, a pooled IValueTaskSource whose outcome is claimed by one CAS.
+//
+// Modelled on ManualResetValueTaskSourceCore (dotnet/runtime), with a versioned state word in place of its
+// completion flag, so that a hand-off, a cancellation and the completion race for the outcome with one winner.
+
 using System;
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
@@ -5,7 +10,9 @@ using System.Threading;
 using System.Threading.Tasks;
 using System.Threading.Tasks.Sources;
 
-namespace Rendezvous.Channels.Internal;
+using Rendezvous.Channels.Scheduling;
+
+namespace Rendezvous.Channels.Parking;
 
 /// <summary>
 /// One parked channel operation: a pooled, reusable <see cref="IValueTaskSource{TResult}"/> (reads, WaitTo
@@ -35,8 +42,6 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, ITrampo
 
     private static readonly ContextCallback s_runInContext = static state => ((Waiter<T>)state!).InvokeContinuation();
 
-    private static readonly SendOrPostCallback s_postToContext = static state => ((Waiter<T>)state!).InvokeContinuation();
-
     /// <summary>
     /// <c>(version &lt;&lt; 2) | status</c>. The status leaves <see cref="WaiterStatus.Pending"/> only by a CAS that
     /// also matches the version, so a claimer holding a stale token can never claim a recycled waiter.
@@ -47,16 +52,23 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, ITrampo
     private readonly WaiterPool<T> _pool;
 
     /// <summary>
-    /// For a writer, the item it offers (set before it is parked, read by the claimer before <see cref="Publish"/>);
-    /// for a reader or WaitTo waiter, the result (written by the claimer before <see cref="Publish"/>).
+    /// For a writer, the item it offers (set by <see cref="Arm"/>, read by the claimer through
+    /// <see cref="OfferedItem"/> before <see cref="Publish"/>); for a reader or WaitTo waiter, the result (written
+    /// by the claimer's <see cref="PublishResult"/>).
     /// </summary>
-    public T Item = default!;
+    private T _item = default!;
 
     /// <summary>The exception <c>GetResult</c> throws; written by the claimer before <see cref="Publish"/>.</summary>
     private Exception? _error;
 
     /// <summary>Null while nobody awaits, the awaiter's continuation, or <see cref="s_published"/> once the result is out.</summary>
     private Action<object?>? _continuation;
+
+    /// <summary>
+    /// The continuation taken by <see cref="Publish"/> (or by a late <c>OnCompleted</c>) and waiting to run; null
+    /// again once it runs. Set before the waiter is handed to its scheduler, which publishes it to the running thread.
+    /// </summary>
+    private Action<object?>? _scheduledContinuation;
 
     private object? _continuationState;
     private ExecutionContext? _executionContext;
@@ -67,8 +79,8 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, ITrampo
     private CancellationToken _cancellationToken;
     private CancellationTokenRegistration _cancellationRegistration;
 
-    /// <summary>Told when a cancellation leaves this waiter dead inside its queue, so the queue can drop it.</summary>
-    private IWaiterOwner? _owner;
+    /// <summary>The queue this use is parked in, told when a cancellation leaves the waiter dead inside it, so that it can drop it.</summary>
+    private WaiterQueue<T>? _owner;
 
     public Waiter(WaiterPool<T> pool) => _pool = pool;
 
@@ -85,14 +97,32 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, ITrampo
     /// <summary>Which side this waiter stands on in its current use.</summary>
     public WaiterKind Kind { get; private set; }
 
-    /// <summary>Prepares a freshly rented waiter for one operation and returns its version.</summary>
-    public long Arm(WaiterKind kind, IWaiterOwner owner)
+    /// <summary>
+    /// Prepares a freshly rented waiter for one operation, to be parked in <paramref name="owner"/>, and returns its
+    /// version. A writer offers <paramref name="item"/>; anyone else passes <c>default</c>.
+    /// </summary>
+    public long Arm(WaiterKind kind, WaiterQueue<T> owner, T item)
     {
         Debug.Assert((_state & StatusMask) == (long)WaiterStatus.Pending, "A rented waiter starts pending.");
         Debug.Assert(_continuation is null && _error is null, "A rented waiter carries nothing from its last use.");
         Kind = kind;
         _owner = owner;
+        // Plain write: the parking CAS that follows publishes it to the claimer (see TryClaim).
+        _item = item;
         return Version;
+    }
+
+    /// <summary>
+    /// Claimer of a writer only: the item the writer offers. Read before <see cref="Publish"/>, after which the
+    /// writer may be recycled; a claimer that cannot place the item yet may read it again after parking it again.
+    /// </summary>
+    public T OfferedItem
+    {
+        get
+        {
+            AssertClaimed();
+            return _item;
+        }
     }
 
     /// <summary>
@@ -145,19 +175,9 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, ITrampo
         Debug.Assert(outcome != WaiterStatus.Pending, "A claim decides an outcome.");
         long pending = Pack(version, WaiterStatus.Pending);
 #if PLANTED_BUGS
-        if (PlantedBugSwitch.Is(PlantedBug.CheckThenActClaim))
-        {
-            // Planted bug (tests/Coyote): look, then leap; a second claimer can read Pending in between.
-            if (Volatile.Read(ref _state) != pending)
-            {
-                return false;
-            }
-
-            Volatile.Write(ref _state, Pack(version, outcome));
-            return true;
-        }
+        if (PlantedBugHooks.ClaimByLookThenWrite(ref _state, pending, Pack(version, outcome), out bool won)) { return won; }
 #endif
-        // Claim: the CAS is a full fence, so the claimer sees Item as the owner wrote it before parking.
+        // Claim: the CAS is a full fence, so the claimer sees the offered item as the owner wrote it before parking.
         return Interlocked.CompareExchange(ref _state, Pack(version, outcome), pending) == pending;
     }
 
@@ -171,7 +191,7 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, ITrampo
     /// <summary>Claimer only: sets the result of a reader or WaitTo waiter, then publishes.</summary>
     public void PublishResult(T result)
     {
-        Item = result;
+        _item = result;
         Publish();
     }
 
@@ -213,19 +233,14 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, ITrampo
         // token read here is the token of the use that registered.
         long version = Version;
 #if PLANTED_BUGS
-        if (PlantedBugSwitch.Is(PlantedBug.CancellationAlsoDelivers) && !IsPending(version))
-        {
-            // Planted bug (tests/Coyote): a cancellation that lost the claim publishes itself all the same.
-            PublishError(new OperationCanceledException(cancellationToken));
-            return;
-        }
+        if (PlantedBugHooks.PublishCancellationThatLost(this, version, cancellationToken)) { return; }
 #endif
         if (TryClaim(version, WaiterStatus.Canceled))
         {
-            IWaiterOwner? owner = _owner;
+            WaiterQueue<T>? owner = _owner;
             PublishError(new OperationCanceledException(cancellationToken));
             // The waiter is now dead in its queue; let the queue drop dead entries at its head.
-            owner?.OnWaiterCanceled();
+            owner?.TrimDeadHead();
         }
     }
 
@@ -263,11 +278,6 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, ITrampo
             ThrowHelper.ThrowInvalidOperation_StaleToken();
         }
 
-#if COYOTE
-        // Systematic testing (tests/Coyote): Coyote does not intercept SynchronizationContext.Current, so reading
-        // it would be uncontrolled concurrency; under Coyote its own scheduler runs every continuation anyway.
-        flags &= ~ValueTaskSourceOnCompletedFlags.UseSchedulingContext;
-#endif
         Action<object?>? attached = Volatile.Read(ref _continuation);
         if ((attached is not null && !ReferenceEquals(attached, s_published)) || _scheduledContinuation is not null)
         {
@@ -284,15 +294,7 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, ITrampo
 
         if ((flags & ValueTaskSourceOnCompletedFlags.UseSchedulingContext) != 0)
         {
-            SynchronizationContext? syncContext = SynchronizationContext.Current;
-            if (syncContext is not null && syncContext.GetType() != typeof(SynchronizationContext))
-            {
-                _schedulingContext = syncContext;
-            }
-            else if (TaskScheduler.Current != TaskScheduler.Default)
-            {
-                _schedulingContext = TaskScheduler.Current;
-            }
+            _schedulingContext = ContinuationScheduler.CaptureSchedulingContext();
         }
 
         _continuationState = state;
@@ -313,51 +315,14 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, ITrampo
         ScheduleContinuation(continuation);
     }
 
+    /// <summary>Hands the continuation to the scheduling layer, which runs it asynchronously where the awaiter asked.</summary>
     private void ScheduleContinuation(Action<object?> continuation)
     {
         _scheduledContinuation = continuation;
-        object? schedulingContext = _schedulingContext;
-        if (schedulingContext is null)
-        {
-            // Always asynchronous: user code never runs inside the channel operation that woke it, so it can
-            // neither deadlock that operation nor dive its stack. Woken from a chained continuation, it runs next
-            // on this worker's trampoline (Go's runnext); otherwise it is queued locally (preferLocal), to run
-            // next on this worker, cache-hot, unless another steals it. The waiter is the work item either way,
-            // so this allocates nothing.
-#if COYOTE
-            // Systematic testing (tests/Coyote): Coyote controls tasks but not the thread pool's work items.
-            _ = Task.Run(((IThreadPoolWorkItem)this).Execute);
-#else
-            if (!ContinuationTrampoline.TryDefer(this))
-            {
-                ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: true);
-            }
-#endif
-        }
-        else if (schedulingContext is SynchronizationContext syncContext)
-        {
-            syncContext.Post(s_postToContext, this);
-        }
-        else
-        {
-            _ = Task.Factory.StartNew(
-                static s => ((Waiter<T>)s!).InvokeContinuation(),
-                this,
-                CancellationToken.None,
-                TaskCreationOptions.DenyChildAttach,
-                (TaskScheduler)schedulingContext);
-        }
+        ContinuationScheduler.Schedule(this, _schedulingContext);
     }
 
-    /// <summary>The continuation taken by <see cref="Publish"/> and waiting to run.</summary>
-    private Action<object?>? _scheduledContinuation;
-
-#if COYOTE
-    // Systematic testing (tests/Coyote): each continuation runs in its own controlled task; nothing is chained.
-    void IThreadPoolWorkItem.Execute() => ((ITrampolineWorkItem)this).RunContinuation();
-#else
-    void IThreadPoolWorkItem.Execute() => ContinuationTrampoline.Run(this);
-#endif
+    void IThreadPoolWorkItem.Execute() => ContinuationScheduler.RunFromThreadPool(this);
 
     void ITrampolineWorkItem.RunContinuation()
     {
@@ -371,6 +336,8 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, ITrampo
             ExecutionContext.Run(context, s_runInContext, this);
         }
     }
+
+    void ITrampolineWorkItem.InvokeContinuation() => InvokeContinuation();
 
     private void InvokeContinuation()
     {
@@ -396,7 +363,7 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, ITrampo
             ThrowHelper.ThrowInvalidOperation_NotCompleted();
         }
 
-        T item = Item;
+        T item = _item;
         Exception? error = _error;
         Recycle();
         if (error is not null)
@@ -424,7 +391,7 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, ITrampo
         _continuationState = null;
         _executionContext = null;
         _schedulingContext = null;
-        Item = default!;
+        _item = default!;
         Volatile.Write(ref _continuation, null);
         // Release: the next use's version, Pending. Everything cleared above is visible before it.
         long version = (Volatile.Read(ref _state) >> StatusBits) + 1;

@@ -1,6 +1,6 @@
 using System.Diagnostics.Tracing;
 
-namespace Rendezvous.Channels.Internal;
+namespace Rendezvous.Channels.Diagnostics;
 
 /// <summary>
 /// The <c>RendezvousChannel</c> event source: leak reports for out-of-process tools

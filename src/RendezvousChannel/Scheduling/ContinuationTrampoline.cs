@@ -9,7 +9,7 @@ using System;
 using System.Diagnostics;
 using System.Threading;
 
-namespace Rendezvous.Channels.Internal;
+namespace Rendezvous.Channels.Scheduling;
 
 /// <summary>
 /// Runs a channel continuation woken from inside another channel continuation on the same worker, right after
@@ -135,9 +135,11 @@ internal sealed class ContinuationTrampoline
     internal static bool InChainedContinuation =>
         t_trampoline is { } trampoline && trampoline._running != 0 && trampoline._started - trampoline._chainBegan > 1;
 
-    // The rescuer's snapshot of this trampoline from its previous tick (touched only by the rescuer).
-    private bool _seenRunning;
-    private int _seenStarted;
+    /// <summary>The rescuer's snapshot of this trampoline from its previous tick: running, and <see cref="Started"/> then (touched only by the rescuer).</summary>
+    internal bool SeenRunning;
+
+    /// <inheritdoc cref="SeenRunning"/>
+    internal int SeenStarted;
 
     /// <summary>
     /// Called where a woken continuation would be queued to the thread pool: defers it to this thread's chain
@@ -304,7 +306,7 @@ internal sealed class ContinuationTrampoline
     /// Stops this thread deferring for a while (see <see cref="BackOffMilliseconds"/>). Called by the owner and by
     /// the rescuer; a race between them only makes one back-off a little shorter or longer.
     /// </summary>
-    private void BackOff()
+    internal void BackOff()
     {
         long now = Environment.TickCount64;
         int span = now - _lastBackOff > MaxBackOffMilliseconds ? BackOffMilliseconds : Math.Min(_backOffSpan * 2, MaxBackOffMilliseconds);
@@ -368,80 +370,56 @@ internal sealed class ContinuationTrampoline
         }
     }
 
-    /// <summary>Rescuer only: whether any thread is running a chain now (a full fence precedes this look).</summary>
-    internal static bool AnyRunning()
-    {
-        for (ContinuationTrampoline? trampoline = Volatile.Read(ref s_all); trampoline is not null; trampoline = trampoline._nextInList)
-        {
-            if (Volatile.Read(ref trampoline._running) != 0)
-            {
-                return true;
-            }
-        }
+    /// <summary>Rescuer only: the first trampoline of the push-only list of every trampoline.</summary>
+    internal static ContinuationTrampoline? First => Volatile.Read(ref s_all);
 
-        return false;
+    /// <summary>Rescuer only: the next trampoline in the list.</summary>
+    internal ContinuationTrampoline? Next => _nextInList;
+
+    /// <summary>Whether a live thread (as far as the rescuer knows) owns this trampoline.</summary>
+    internal bool IsOwned => Volatile.Read(ref _owned) != 0;
+
+    /// <summary>Whether the owner is running a chain now.</summary>
+    internal bool IsRunning => Volatile.Read(ref _running) != 0;
+
+    /// <summary>How many continuations the owner has started; unchanged across a rescuer tick means one is still running.</summary>
+    internal int Started => Volatile.Read(ref _started);
+
+    /// <summary>
+    /// Rescuer only, for a trampoline that is not running: frees it for another thread if its owner has exited
+    /// (not running, so nothing is deferred).
+    /// </summary>
+    internal void FreeIfOwnerExited()
+    {
+        Thread? owner = Volatile.Read(ref _owner);
+        if (owner is not null && !owner.IsAlive &&
+            Interlocked.CompareExchange(ref _owner, null, owner) == owner)
+        {
+            // The CAS frees it once, for that dead owner only, never a trampoline a new thread has claimed since.
+            AssertNothingDeferred();
+            Volatile.Write(ref _owned, 0);
+        }
     }
 
     /// <summary>
-    /// Rescuer only, once per tick: hands to the pool every deferred continuation whose waker has been running
-    /// since the previous tick, frees the trampolines of exited threads, and says whether any chain is running.
+    /// Rescuer only: hands every deferred continuation to the pool. Each CAS races the owner's take; exactly one
+    /// of them gets each continuation. Returns whether anything was stolen.
     /// </summary>
-    internal static bool RescueStalled()
+    internal bool StealDeferred()
     {
-        bool anyRunning = false;
-        for (ContinuationTrampoline? trampoline = Volatile.Read(ref s_all); trampoline is not null; trampoline = trampoline._nextInList)
+        bool stole = false;
+        for (int i = 0; i < DeferredCapacity; i++)
         {
-            if (Volatile.Read(ref trampoline._owned) == 0)
+            ref ITrampolineWorkItem? slot = ref _deferred[i];
+            ITrampolineWorkItem? deferred = Volatile.Read(ref slot);
+            if (deferred is not null && Interlocked.CompareExchange(ref slot, null, deferred) == deferred)
             {
-                continue;
+                ThreadPool.UnsafeQueueUserWorkItem(deferred, preferLocal: false);
+                Interlocked.Increment(ref s_rescued);
+                stole = true;
             }
-
-            if (Volatile.Read(ref trampoline._running) == 0)
-            {
-                trampoline._seenRunning = false;
-                Thread? owner = Volatile.Read(ref trampoline._owner);
-                if (owner is not null && !owner.IsAlive &&
-                    Interlocked.CompareExchange(ref trampoline._owner, null, owner) == owner)
-                {
-                    // Its thread exited (not running, so nothing is deferred): free it for another thread. The CAS
-                    // frees it once, for that dead owner only, never a trampoline a new thread has claimed since.
-                    trampoline.AssertNothingDeferred();
-                    Volatile.Write(ref trampoline._owned, 0);
-                }
-
-                continue;
-            }
-
-            anyRunning = true;
-            int started = Volatile.Read(ref trampoline._started);
-            if (trampoline._seenRunning && started == trampoline._seenStarted)
-            {
-                // One continuation has been running since the previous tick: it may be blocked waiting for one it
-                // woke. Steal what it and its predecessors deferred (each CAS races the owner's take; exactly one
-                // of us gets each continuation) and give it to the pool.
-                bool stole = false;
-                for (int i = 0; i < DeferredCapacity; i++)
-                {
-                    ref ITrampolineWorkItem? slot = ref trampoline._deferred[i];
-                    ITrampolineWorkItem? deferred = Volatile.Read(ref slot);
-                    if (deferred is not null && Interlocked.CompareExchange(ref slot, null, deferred) == deferred)
-                    {
-                        ThreadPool.UnsafeQueueUserWorkItem(deferred, preferLocal: false);
-                        Interlocked.Increment(ref s_rescued);
-                        stole = true;
-                    }
-                }
-
-                if (stole)
-                {
-                    trampoline.BackOff();
-                }
-            }
-
-            trampoline._seenRunning = true;
-            trampoline._seenStarted = started;
         }
 
-        return anyRunning;
+        return stole;
     }
 }

@@ -1,8 +1,9 @@
+// ThrowHelper: the parking layer's throw sites (misuse of a ValueTask, too many parked operations), kept off the hot paths.
+
 using System;
 using System.Diagnostics.CodeAnalysis;
-using System.Threading.Channels;
 
-namespace Rendezvous.Channels.Internal;
+namespace Rendezvous.Channels.Parking;
 
 /// <summary>Throw sites kept out of line so that the hot paths that call them stay small.</summary>
 internal static class ThrowHelper
@@ -22,7 +23,4 @@ internal static class ThrowHelper
     [DoesNotReturn]
     public static void ThrowInvalidOperation_TooManyWaiters() =>
         throw new InvalidOperationException("Too many operations are parked on one channel at once.");
-
-    [DoesNotReturn]
-    public static void ThrowChannelClosed() => throw new ChannelClosedException();
 }

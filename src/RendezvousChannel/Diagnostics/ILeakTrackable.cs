@@ -1,4 +1,6 @@
-namespace Rendezvous.Channels.Internal;
+// ILeakTrackable: what leak detection reads off a channel that is collected without having been completed.
+
+namespace Rendezvous.Channels.Diagnostics;
 
 /// <summary>What the leak tracker reads off a channel that is being collected without having been completed.</summary>
 internal interface ILeakTrackable

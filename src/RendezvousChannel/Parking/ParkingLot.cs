@@ -1,0 +1,399 @@
+// ParkingLot<T>: the parking layer's interface to the channels: park, claim a partner, serve from a buffer, wake, fail.
+//
+// The no-lost-wake-up rule it enforces (class remarks) is the Dekker pattern: each side publishes with a CAS,
+// then looks at the other.
+
+using System;
+using System.Runtime.CompilerServices;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Rendezvous.Channels.Parking;
+
+/// <summary>
+/// The parking layer's one door: everything a channel needs to park operations and wake them, shared by
+/// <see cref="RendezvousChannel{T}"/> and <see cref="RingBufferChannel{T}"/>. It owns the dual queue of parked
+/// reads and writes, the queues of WaitTo callers and the waiter pools, and offers them to the channels as
+/// intents: claim the oldest parked partner, park, serve parked operations from a buffer (parking again one
+/// that cannot be served), wake WaitTo callers, fail everything on completion. No channel touches a queue.
+/// </summary>
+/// <remarks>
+/// Lost wake-ups are ruled out the same way everywhere: a party that parks does so with a CAS (a full fence)
+/// and then re-checks the condition it waits for; a party that makes the condition true does so with a CAS
+/// and then checks for parked waiters. Of two such parties at least one sees the other (Dekker), and that
+/// one does the waking.
+/// </remarks>
+internal sealed class ParkingLot<T>
+{
+    /// <summary>Reads parked in ReadAsync or writes parked in WriteAsync; never both at once (a dual queue).</summary>
+    private readonly WaiterQueue<T> _parked = new();
+
+    /// <summary>WaitToReadAsync callers, woken with <c>true</c> when something may be read.</summary>
+    private readonly WaiterQueue<bool> _waitingToRead = new();
+
+    /// <summary>WaitToWriteAsync callers, woken with <c>true</c> when something may be written.</summary>
+    private readonly WaiterQueue<bool> _waitingToWrite = new();
+
+    private readonly WaiterPool<T> _pool = new();
+    private readonly WaiterPool<bool> _signalPool = new();
+    private readonly ChannelCompletion _completion;
+    private readonly IReadiness _readiness;
+
+    public ParkingLot(ChannelCompletion completion, IReadiness readiness)
+    {
+        _completion = completion;
+        _readiness = readiness;
+    }
+
+    /// <summary>Readers parked in ReadAsync or WaitToReadAsync (a racy snapshot, for diagnostics).</summary>
+    public int BlockedReaders => _parked.CountLive(WaiterKind.Reader) + _waitingToRead.CountLive(WaiterKind.Reader);
+
+    /// <summary>Writers parked in WriteAsync or WaitToWriteAsync (a racy snapshot, for diagnostics).</summary>
+    public int BlockedWriters => _parked.CountLive(WaiterKind.Writer) + _waitingToWrite.CountLive(WaiterKind.Writer);
+
+    /// <summary>Whether any read or write is parked, live or dead (one volatile read).</summary>
+    public bool AnyParked => !_parked.IsEmpty;
+
+    /// <summary>Whether reads (or writes) are parked, live or dead (one volatile read).</summary>
+    public bool HasParked(WaiterKind kind) => _parked.HasParked(kind);
+
+    /// <summary>Rents a waiter for a read that is about to park.</summary>
+    public Waiter<T> RentReader(out long version)
+    {
+        Waiter<T> waiter = _pool.Rent();
+        version = waiter.Arm(WaiterKind.Reader, _parked, default!);
+        return waiter;
+    }
+
+    /// <summary>Rents a waiter for a write of <paramref name="item"/> that is about to park.</summary>
+    public Waiter<T> RentWriter(T item, out long version)
+    {
+        Waiter<T> waiter = _pool.Rent();
+        version = waiter.Arm(WaiterKind.Writer, _parked, item);
+        return waiter;
+    }
+
+    /// <summary>
+    /// Parks a rented read or write and arms its cancellation, or says why it could not park: operations of
+    /// the other kind are parked (meet them instead), or the channel completed.
+    /// </summary>
+    public EnqueueResult TryPark(Waiter<T> waiter, long version, CancellationToken cancellationToken)
+    {
+        EnqueueResult result = _parked.TryEnqueue(waiter.Kind, waiter, version);
+        if (result == EnqueueResult.Enqueued)
+        {
+            waiter.RegisterCancellation(cancellationToken);
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Claims the oldest parked writer, if any, and takes its item. Dead entries (canceled writers) are
+    /// consumed and skipped.
+    /// </summary>
+    public bool TryTakeFromParkedWriter(out T item)
+    {
+        while (_parked.TryDequeue(WaiterKind.Writer, out Waiter<T> writer, out long version))
+        {
+            // Claim the writer: the CAS makes us the only party that ends its WriteAsync, so its item is ours.
+            if (writer.TryClaim(version, WaiterStatus.Matched))
+            {
+                item = writer.OfferedItem;
+                // The item is read before publishing: once published, the writer may be recycled.
+                writer.Publish();
+                return true;
+            }
+        }
+
+        item = default!;
+        return false;
+    }
+
+    /// <summary>Claims the oldest parked reader, if any, and gives it <paramref name="item"/>.</summary>
+    public bool TryGiveToParkedReader(T item)
+    {
+        while (_parked.TryDequeue(WaiterKind.Reader, out Waiter<T> reader, out long version))
+        {
+            // Claim the reader: the CAS makes us the only party that ends its ReadAsync.
+            if (reader.TryClaim(version, WaiterStatus.Matched))
+            {
+                reader.PublishResult(item);
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// A buffering channel's balancing step: claims the oldest parked reader and gives it the oldest item of
+    /// <paramref name="buffer"/>. False when no reader is parked; true when an entry was consumed, whether it was
+    /// served, found dead, or parked again (at the tail) because another reader took the item it was meant for.
+    /// </summary>
+    public bool TryServeOldestReader<TBuffer>(TBuffer buffer)
+        where TBuffer : struct, IItemBuffer<T>
+    {
+        if (!_parked.TryDequeue(WaiterKind.Reader, out Waiter<T> reader, out long version))
+        {
+            return false;
+        }
+
+        // Claim the reader first, so that its cancellation cannot win after we have taken an item for it.
+        if (reader.TryClaim(version, WaiterStatus.Matched))
+        {
+            if (buffer.TryTake(out T item))
+            {
+                reader.PublishResult(item);
+            }
+            else
+            {
+                // Another reader took the item we saw; this one stays parked, at the tail.
+                Repark(reader, version, buffer);
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// A buffering channel's balancing step: claims the oldest parked writer and moves its item into
+    /// <paramref name="buffer"/>. False when no writer is parked; true when an entry was consumed, whether it was
+    /// served, found dead, or parked again (at the tail) because another writer filled the room it was meant for.
+    /// </summary>
+    public bool TryServeOldestWriter<TBuffer>(TBuffer buffer)
+        where TBuffer : struct, IItemBuffer<T>
+    {
+        if (!_parked.TryDequeue(WaiterKind.Writer, out Waiter<T> writer, out long version))
+        {
+            return false;
+        }
+
+        // Claim the writer first, so that its cancellation cannot win after its item was added.
+        if (writer.TryClaim(version, WaiterStatus.Matched) && !TryEndClaimedWrite(writer, buffer))
+        {
+            // Another writer filled the room we saw; this one stays parked, at the tail.
+            Repark(writer, version, buffer);
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Claimer only: moves a claimed writer's item into <paramref name="buffer"/> and ends its write, successfully
+    /// or, if the buffer is closed, with the closed exception. False, with nothing changed, if the buffer is full.
+    /// </summary>
+    private bool TryEndClaimedWrite<TBuffer>(Waiter<T> writer, TBuffer buffer)
+        where TBuffer : struct, IItemBuffer<T>
+    {
+        switch (buffer.TryAdd(writer.OfferedItem))
+        {
+            case BufferAddResult.Added:
+                writer.Publish();
+                return true;
+            case BufferAddResult.Closed:
+                writer.PublishError(_completion.CreateClosedException());
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>
+    /// Parks again a waiter that we claimed but could not serve. If it cannot park (the other kind is parked
+    /// now, or the channel completed), it is served or failed here instead.
+    /// </summary>
+    private void Repark<TBuffer>(Waiter<T> waiter, long version, TBuffer buffer)
+        where TBuffer : struct, IItemBuffer<T>
+    {
+        SpinWait spinner = default;
+        while (waiter.ReleaseClaim(version))
+        {
+            EnqueueResult parked = _parked.TryEnqueue(waiter.Kind, waiter, version);
+            if (parked == EnqueueResult.Enqueued)
+            {
+                // The caller's balancing loop re-checks the buffer after this CAS, so a change that raced it is seen.
+                return;
+            }
+
+            // Claim it back; if its cancellation got there first, it is done.
+            if (!waiter.TryClaim(version, WaiterStatus.Matched))
+            {
+                return;
+            }
+
+            if (waiter.Kind == WaiterKind.Reader)
+            {
+                // With the buffer empty, the oldest parked writer's item is the next one in FIFO order.
+                if (buffer.TryTake(out T item) ||
+                    (parked == EnqueueResult.OtherKindParked && TryTakeFromParkedWriter(out item)))
+                {
+                    waiter.PublishResult(item);
+                    return;
+                }
+
+                if (parked == EnqueueResult.Closed && buffer.IsClosedAndEmpty)
+                {
+                    waiter.PublishError(_completion.CreateClosedException());
+                    return;
+                }
+            }
+            else
+            {
+                if (TryEndClaimedWrite(waiter, buffer))
+                {
+                    return;
+                }
+
+                // Full, yet readers are parked: writers that filled the buffer are about to serve them. Let them run.
+                spinner.SpinOnce(sleep1Threshold: -1);
+            }
+        }
+    }
+
+    /// <summary>
+    /// WaitToReadAsync / WaitToWriteAsync: completes at once if the channel is ready for <paramref name="kind"/>
+    /// (or done), else parks until a <see cref="WakeWaitToCallers"/> or the completion.
+    /// </summary>
+    public ValueTask<bool> WaitAsync(WaiterKind kind, CancellationToken cancellationToken)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled<bool>(cancellationToken);
+        }
+
+        // A writer must not be told "true" after completion; a reader must be while items remain to drain.
+        if (kind == WaiterKind.Writer && _completion.IsDone)
+        {
+            return _completion.WaitResultWhenDone();
+        }
+
+        if (_readiness.IsReady(kind))
+        {
+            return new ValueTask<bool>(true);
+        }
+
+        // A reader may hear "no more" only once the channel is drained: between the last accepted write and
+        // the completion, "done" is already true while the item still waits to be read.
+        if (kind == WaiterKind.Writer ? _completion.IsDone : _readiness.IsDrained)
+        {
+            return _completion.WaitResultWhenDone();
+        }
+
+        WaiterQueue<bool> queue = WaitingQueue(kind);
+        Waiter<bool> waiter = _signalPool.Rent();
+        long version = waiter.Arm(kind, queue, default);
+        if (queue.TryEnqueue(kind, waiter, version) != EnqueueResult.Enqueued)
+        {
+            // A single-kind queue refuses only when it is closed: the channel completed meanwhile.
+            waiter.Recycle();
+            return kind == WaiterKind.Reader && _readiness.IsReady(kind) ? new ValueTask<bool>(true) : _completion.WaitResultWhenDone();
+        }
+
+        waiter.RegisterCancellation(cancellationToken);
+#if PLANTED_BUGS
+        if (PlantedBugHooks.SkipRecheckAfterParking) { return waiter.AsValueTask(version); }
+#endif
+        // Re-check after parking (see the class remarks): readiness that arrived before our CAS, and whose
+        // maker checked our queue before our CAS, is seen here.
+        WakeWhileReady(kind, queue);
+
+        return waiter.AsValueTask(version);
+    }
+
+    /// <summary>
+    /// Whoever may just have made the channel ready for <paramref name="kind"/> calls this after the CAS that did
+    /// it: wakes WaitTo callers of that kind while the channel stays ready (see the class remarks for why that
+    /// order rules out a lost wake-up). One volatile read when none is waiting, the common case.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void WakeWaitToCallers(WaiterKind kind)
+    {
+        WaiterQueue<bool> queue = WaitingQueue(kind);
+        if (!queue.IsEmpty)
+        {
+            WakeWhileReady(kind, queue);
+        }
+    }
+
+    /// <summary>
+    /// Wakes WaitTo callers of <paramref name="kind"/> with <c>true</c>, oldest first, for as long as the channel
+    /// is ready for them. Checking readiness before each one keeps a late waker from draining, with <c>true</c>,
+    /// callers that parked after the item it saw had been taken (a lone reader's TryRead after <c>true</c> then
+    /// fails; only a waker preempted between its check and its dequeue still can, and <c>true</c> stays the hint
+    /// that the ChannelReader contract makes it). No wake-up is lost by stopping early: whoever makes the
+    /// channel ready again wakes the rest, and a caller that parks re-checks readiness itself (class remarks).
+    /// </summary>
+    private void WakeWhileReady(WaiterKind kind, WaiterQueue<bool> queue)
+    {
+        while (_readiness.IsReady(kind) && queue.TryDequeueAny(out Waiter<bool> waiter, out long version))
+        {
+            // Claim each waiter; one already claimed (by its cancellation or another waker) is skipped.
+            if (waiter.TryClaim(version, WaiterStatus.Matched))
+            {
+                waiter.PublishResult(true);
+            }
+        }
+    }
+
+    /// <summary>Closes every queue: from now on nothing can park, so a drain reaches every parked waiter.</summary>
+    public void Close()
+    {
+        _parked.Close();
+        _waitingToRead.Close();
+        _waitingToWrite.Close();
+    }
+
+    /// <summary>
+    /// Completion only, after <see cref="Close"/>, for a channel that holds nothing: fails every parked read and
+    /// write and answers every WaitTo caller for good.
+    /// </summary>
+    public void FailAll()
+    {
+        FailParked();
+        FailWaitToCallers(WaiterKind.Reader);
+        FailWaitToCallers(WaiterKind.Writer);
+    }
+
+    /// <summary>
+    /// Completion only, after <see cref="Close"/>: ends every parked read or write with the channel's closed
+    /// exception. A waiter that a partner or its cancellation claimed first is theirs; a writer claimed here
+    /// never delivers its item.
+    /// </summary>
+    public void FailParked()
+    {
+#if PLANTED_BUGS
+        PlantedBugHooks.DropOldestParked(_parked);
+#endif
+        while (_parked.TryDequeueAny(out Waiter<T> waiter, out long version))
+        {
+            if (waiter.TryClaim(version, WaiterStatus.Closed))
+            {
+                waiter.PublishError(_completion.CreateClosedException());
+            }
+        }
+    }
+
+    /// <summary>Completion only, after <see cref="Close"/>: answers every WaitTo caller of <paramref name="kind"/> for good.</summary>
+    public void FailWaitToCallers(WaiterKind kind)
+    {
+        WaiterQueue<bool> queue = WaitingQueue(kind);
+        while (queue.TryDequeueAny(out Waiter<bool> waiter, out long version))
+        {
+            if (waiter.TryClaim(version, WaiterStatus.Closed))
+            {
+                // As in System.Threading.Channels: false after a clean completion, else the completion error.
+                if (_completion.Error is Exception error)
+                {
+                    waiter.PublishError(error);
+                }
+                else
+                {
+                    waiter.PublishResult(false);
+                }
+            }
+        }
+    }
+
+    private WaiterQueue<bool> WaitingQueue(WaiterKind kind) => kind == WaiterKind.Reader ? _waitingToRead : _waitingToWrite;
+}

@@ -1,0 +1,106 @@
+// ContinuationScheduler: where a woken channel operation's continuation runs, decided in one place.
+//
+// The order of preference follows ManualResetValueTaskSourceCore (the awaiter's captured SynchronizationContext,
+// then its TaskScheduler, then the thread pool), with one step of our own before the pool: the waker's
+// continuation trampoline (ContinuationTrampoline.cs, Go's runnext).
+
+using System;
+using System.Runtime.CompilerServices;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Rendezvous.Channels.Scheduling;
+
+/// <summary>
+/// Decides where the continuation of a woken channel operation runs: in the SynchronizationContext or
+/// TaskScheduler its awaiter captured; otherwise next on this worker's <see cref="ContinuationTrampoline"/> when
+/// the waker is itself a chained continuation, else on the thread pool. Always asynchronously: user code never
+/// runs inside the channel operation that woke it, so it can neither deadlock that operation nor dive its stack.
+/// </summary>
+internal static class ContinuationScheduler
+{
+    private static readonly SendOrPostCallback s_postToContext = static state => ((ITrampolineWorkItem)state!).InvokeContinuation();
+
+    private static readonly Action<object?> s_runOnTaskScheduler = static state => ((ITrampolineWorkItem)state!).InvokeContinuation();
+
+    /// <summary>
+    /// For an awaiter that asks to continue on its scheduling context: the SynchronizationContext or TaskScheduler
+    /// to post its continuation to, or null for the thread pool (no context, or only the default ones).
+    /// </summary>
+    public static object? CaptureSchedulingContext()
+    {
+#if COYOTE
+        // Systematic testing (tests/Coyote): Coyote does not intercept SynchronizationContext.Current, so reading
+        // it would be uncontrolled concurrency; under Coyote its own scheduler runs every continuation anyway.
+        return null;
+#else
+        SynchronizationContext? syncContext = SynchronizationContext.Current;
+        if (syncContext is not null && syncContext.GetType() != typeof(SynchronizationContext))
+        {
+            return syncContext;
+        }
+
+        return TaskScheduler.Current != TaskScheduler.Default ? TaskScheduler.Current : null;
+#endif
+    }
+
+    /// <summary>
+    /// Runs <paramref name="item"/>'s continuation, asynchronously, where it asked to run: on
+    /// <paramref name="schedulingContext"/> (from <see cref="CaptureSchedulingContext"/>) if it has one.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Schedule(ITrampolineWorkItem item, object? schedulingContext)
+    {
+        if (schedulingContext is null)
+        {
+            // Woken from a chained continuation, it runs next on this worker's trampoline (Go's runnext); otherwise
+            // it is queued locally (preferLocal), to run next on this worker, cache-hot, unless another steals it.
+            // The item is the work item either way, so this allocates nothing.
+#if COYOTE
+            // Systematic testing (tests/Coyote): Coyote controls tasks but not the thread pool's work items.
+            _ = Task.Run(item.Execute);
+#else
+            if (!ContinuationTrampoline.TryDefer(item))
+            {
+                ThreadPool.UnsafeQueueUserWorkItem(item, preferLocal: true);
+            }
+#endif
+        }
+        else
+        {
+            ScheduleOnContext(item, schedulingContext);
+        }
+    }
+
+    /// <summary>
+    /// The thread pool runs a woken item (its <see cref="IThreadPoolWorkItem.Execute"/>): run its continuation, and
+    /// then, chained, the continuations it wakes.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void RunFromThreadPool(ITrampolineWorkItem item)
+    {
+#if COYOTE
+        // Systematic testing (tests/Coyote): each continuation runs in its own controlled task; nothing is chained.
+        item.RunContinuation();
+#else
+        ContinuationTrampoline.Run(item);
+#endif
+    }
+
+    private static void ScheduleOnContext(ITrampolineWorkItem item, object schedulingContext)
+    {
+        if (schedulingContext is SynchronizationContext syncContext)
+        {
+            syncContext.Post(s_postToContext, item);
+        }
+        else
+        {
+            _ = Task.Factory.StartNew(
+                s_runOnTaskScheduler,
+                item,
+                CancellationToken.None,
+                TaskCreationOptions.DenyChildAttach,
+                (TaskScheduler)schedulingContext);
+        }
+    }
+}
