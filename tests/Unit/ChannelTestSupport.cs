@@ -1,6 +1,5 @@
 // ContinuationChainingTests still names the hang bound by the helper's old name; this alias keeps it compiling
 // until that file says Eventually.HangTimeout.
-global using RingBufferTestSupport = Rendezvous.Channels.Tests.Unit.Eventually;
 
 // The namespaces every test file here uses (the repository turns implicit usings off).
 global using System;

@@ -9,7 +9,7 @@ using Xunit;
 namespace Rendezvous.Channels.Tests.Unit;
 
 /// <summary>
-/// Continuation chaining (Internal/ContinuationTrampoline.cs): an operation woken from inside a channel
+/// Continuation chaining (Scheduling/ContinuationTrampoline.cs): an operation woken from inside a channel
 /// continuation runs next on the same worker instead of going through the thread-pool queue. These tests pin
 /// down what must stay true of it: nothing that works with the thread pool deadlocks with a chain, and each
 /// chained continuation starts from the contexts a fresh work item would have.
@@ -219,7 +219,7 @@ public class ContinuationChainingTests
     private static async Task WaitUntilParkedReaders(RendezvousChannel<int> channel, int readers)
     {
         // The channel's own diagnostics count parked operations (the same count its leak report gives).
-        var deadline = DateTime.UtcNow + RingBufferTestSupport.HangTimeout;
+        var deadline = DateTime.UtcNow + Eventually.HangTimeout;
         while (CountParkedReaders(channel) < readers)
         {
             Assert.True(DateTime.UtcNow < deadline, "The reader never parked.");
