@@ -1,6 +1,3 @@
-// ContinuationChainingTests still names the hang bound by the helper's old name; this alias keeps it compiling
-// until that file says Eventually.HangTimeout.
-
 // The namespaces every test file here uses (the repository turns implicit usings off).
 global using System;
 global using System.Collections.Generic;
