@@ -1,6 +1,5 @@
 using System;
 using System.Diagnostics;
-using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Threading;
 
@@ -92,20 +91,27 @@ internal sealed class LeakTracker
     /// <summary>
     /// The creation stack as text, starting at the first frame outside this library: the frames of the
     /// channel's constructor and of this tracker say nothing about where the user created the channel.
-    /// Skipping by assembly rather than by a fixed count stays right whatever the JIT inlines.
+    /// Skipping by assembly rather than by a fixed count stays right whatever the JIT inlines. A frame's
+    /// assembly is read through <see cref="DiagnosticMethodInfo"/>, which, unlike <see cref="StackFrame.GetMethod"/>,
+    /// needs no reflection metadata and so stays right under trimming and Native AOT (where it may know no
+    /// assembly at all: then no frame is skipped, which shows too much rather than too little).
     /// </summary>
     internal static string FormatCreationStack(StackTrace stack)
     {
         StackFrame[] frames = stack.GetFrames();
-        Assembly library = typeof(LeakTracker).Assembly;
         int first = 0;
-        while (first < frames.Length - 1 && frames[first].GetMethod()?.DeclaringType?.Assembly == library)
+        while (first < frames.Length - 1 && IsLibraryFrame(frames[first]))
         {
             first++;
         }
 
         return new StackTrace(new ArraySegment<StackFrame>(frames, first, frames.Length - first)).ToString();
     }
+
+    /// <summary>Whether <paramref name="frame"/> runs code of this library (compared by the assembly's full name).</summary>
+    private static bool IsLibraryFrame(StackFrame frame) =>
+        DiagnosticMethodInfo.Create(frame)?.DeclaringAssemblyName is string assembly &&
+        string.Equals(assembly, typeof(LeakTracker).Assembly.FullName, StringComparison.Ordinal);
 
     /// <summary>Off the inlined path: the capture is large, and only a tracked channel needs it.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
