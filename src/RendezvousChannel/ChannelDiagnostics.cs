@@ -8,6 +8,7 @@
 
 using System;
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using System.Threading;
 using Rendezvous.Channels.Internal;
 
@@ -64,11 +65,27 @@ public static class ChannelDiagnostics
     /// created with). Defaults to the AppContext switch or environment variable if set, else to on in a
     /// Debug build of the library and off in a Release build.
     /// </summary>
+    /// <remarks>
+    /// In an application trimmed or published with Native AOT with the switch set to <c>false</c> as a trimming
+    /// feature switch (<c>&lt;RuntimeHostConfigurationOption Include="RendezvousChannel.LeakDetection"
+    /// Value="false" Trim="true" /&gt;</c>), the detector is removed from the application: this property then
+    /// stays <c>false</c> whatever is assigned to it.
+    /// </remarks>
     public static bool LeakDetectionEnabled
     {
-        get => Volatile.Read(ref s_leakDetectionEnabled);
+        get => IsLeakDetectionSupported && Volatile.Read(ref s_leakDetectionEnabled);
         set => Volatile.Write(ref s_leakDetectionEnabled, value);
     }
+
+    /// <summary>
+    /// Whether the detector is in the application at all. Without trimming, always: the switch, the environment
+    /// variable and <see cref="LeakDetectionEnabled"/> decide. When the trimmer or the Native AOT compiler is
+    /// given the switch as a feature switch, it replaces this property with the switch's value, so that with
+    /// the switch off every path to <see cref="LeakTracker"/> (and through it to the event source and the stack
+    /// capture) is dead code and removed.
+    /// </summary>
+    [FeatureSwitchDefinition(AppContextSwitchName)]
+    internal static bool IsLeakDetectionSupported => true;
 
     /// <summary>
     /// Raised, on the finalizer thread, for each tracked channel that was garbage-collected without having

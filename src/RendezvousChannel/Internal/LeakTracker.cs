@@ -24,6 +24,9 @@ namespace Rendezvous.Channels.Internal;
 /// </remarks>
 internal sealed class LeakTracker
 {
+    /// <summary>This library's simple assembly name, to tell its own stack frames from the caller's.</summary>
+    private static readonly string s_libraryName = typeof(LeakTracker).Assembly.GetName().Name ?? string.Empty;
+
     /// <summary>The tracked channel; never null. Strong on purpose: it keeps the channel intact until this finalizer has read its counts.</summary>
     private readonly ILeakTrackable _channel;
 
@@ -72,9 +75,11 @@ internal sealed class LeakTracker
     /// enough to inline, so that with detection off a channel pays one static read and nothing else.
     /// Call it last in the constructor, once every field the counts read is set: a constructor that throws
     /// (an invalid capacity) must not leave behind a tracker that reports a channel nobody ever had.
+    /// The first test is a constant (true, unless a trimmer was told the switch is off: then false, and
+    /// everything behind it is removed from the application).
     /// </summary>
     internal static LeakTracker? TryCreate(ILeakTrackable channel) =>
-        ChannelDiagnostics.LeakDetectionEnabled ? Create(channel) : null;
+        ChannelDiagnostics.IsLeakDetectionSupported && ChannelDiagnostics.LeakDetectionEnabled ? Create(channel) : null;
 
     /// <summary>
     /// Completion's hook: the channel was completed, so it is not a leak. Idempotent. Suppressing the
@@ -108,10 +113,22 @@ internal sealed class LeakTracker
         return new StackTrace(new ArraySegment<StackFrame>(frames, first, frames.Length - first)).ToString();
     }
 
-    /// <summary>Whether <paramref name="frame"/> runs code of this library (compared by the assembly's full name).</summary>
-    private static bool IsLibraryFrame(StackFrame frame) =>
-        DiagnosticMethodInfo.Create(frame)?.DeclaringAssemblyName is string assembly &&
-        string.Equals(assembly, typeof(LeakTracker).Assembly.FullName, StringComparison.Ordinal);
+    /// <summary>
+    /// Whether <paramref name="frame"/> runs code of this library. Compared by simple name: the runtime gives a
+    /// frame's assembly as a full display name, Native AOT as the simple name alone.
+    /// </summary>
+    private static bool IsLibraryFrame(StackFrame frame)
+    {
+        string? assembly = DiagnosticMethodInfo.Create(frame)?.DeclaringAssemblyName;
+        if (assembly is null)
+        {
+            return false;
+        }
+
+        int comma = assembly.IndexOf(',', StringComparison.Ordinal);
+        ReadOnlySpan<char> simpleName = comma < 0 ? assembly : assembly.AsSpan(0, comma);
+        return simpleName.SequenceEqual(s_libraryName);
+    }
 
     /// <summary>Off the inlined path: the capture is large, and only a tracked channel needs it.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
