@@ -27,7 +27,11 @@ public sealed class ChannelLeakReport
     /// <summary>The type of the channel, for example <c>typeof(RendezvousChannel&lt;int&gt;)</c>.</summary>
     public Type ChannelType { get; }
 
-    /// <summary>The stack trace of the code that created the channel, starting at the caller of its constructor.</summary>
+    /// <summary>
+    /// The stack trace of the code that created the channel, starting at the caller of its constructor: one
+    /// line per method, without file names and line numbers (capturing those for every channel would cost
+    /// several times what detection costs without them).
+    /// </summary>
     public string CreationStackTrace { get; }
 
     /// <summary>
