@@ -45,10 +45,11 @@ internal sealed class ChannelEventSource : EventSource
     /// Written with <see cref="EventSource.WriteEventCore"/>, the typed path, on purpose. EventSource has no
     /// <c>WriteEvent</c> overload for (string, string, int, int), so a plain call binds to the
     /// <c>params</c> (object or EventSourcePrimitive) overload, whose EventPipe/ETW leg filters the event once
-    /// more against the session's keyword mask and drops it when that mask is 0: exactly the session that
-    /// <c>dotnet-trace collect --providers RendezvousChannel</c> starts (a bare provider name means keywords 0).
-    /// The typed path leaves filtering to the session, which takes an event of a keyword-less source at any
-    /// keyword mask. Payload layout, as the event's signature declares it: two null-terminated UTF-16 strings,
+    /// more against the session's keyword mask: the event's descriptor carries EventSource's reserved session
+    /// keywords (0xF00000000000, Session0-3) even though it declares none, so a session whose mask is 0 drops
+    /// it. That is exactly the session <c>dotnet-trace collect --providers RendezvousChannel</c> starts (a bare
+    /// provider name means keywords 0). The typed path leaves filtering to the session, which takes the event
+    /// at any mask. Payload layout, as the event's signature declares it: two null-terminated UTF-16 strings,
     /// then two 32-bit integers.
     /// </remarks>
     [Event(ChannelLeakedEventId, Level = EventLevel.Warning,
