@@ -76,7 +76,8 @@ public sealed class EventPipeTests
     {
         string childPath = Path.Combine(AppContext.BaseDirectory, "RendezvousChannel.EventPipeChild.dll");
         Assert.True(File.Exists(childPath), "The child program is built next to the tests: " + childPath);
-        var start = new ProcessStartInfo("dotnet")
+        // The host that runs these tests (the SDK names it for test runs), else the one on the PATH.
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
