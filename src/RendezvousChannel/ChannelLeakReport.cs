@@ -59,7 +59,8 @@ public sealed class ChannelLeakReport
             AppendCount(text, BlockedReaders, "reader", "readers").Append(" and ");
             AppendCount(text, BlockedWriters, "writer", "writers")
                 .Append(" still blocked on it. Those operations never finish: the methods awaiting them were " +
-                        "collected with the channel, and their remaining code (finally blocks included) never ran.");
+                        "collected with the channel, and their remaining code (finally blocks included) never ran, " +
+                        "except where a cancellation token source they were given is still alive and is canceled later.");
         }
 
         text.Append(" Complete the channel (channel.Writer.Complete()) once nothing more will be written. It was created")
