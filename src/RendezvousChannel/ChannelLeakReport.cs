@@ -29,7 +29,11 @@ public sealed class ChannelLeakReport
     /// <summary>The type of the channel, for example <c>typeof(RendezvousChannel&lt;int&gt;)</c>.</summary>
     public Type ChannelType { get; }
 
-    /// <summary>The stack trace of the code that created the channel, starting at the caller of its constructor.</summary>
+    /// <summary>
+    /// The stack trace of the code that created the channel, starting at the caller of its constructor: one
+    /// line per method, without file names and line numbers (capturing those for every channel would cost
+    /// several times what detection costs without them).
+    /// </summary>
     public string CreationStackTrace { get; }
 
     /// <summary>
@@ -57,7 +61,8 @@ public sealed class ChannelLeakReport
             AppendCount(text, BlockedReaders, "reader", "readers").Append(" and ");
             AppendCount(text, BlockedWriters, "writer", "writers")
                 .Append(" still blocked on it. Those operations never finish: the methods awaiting them were " +
-                        "collected with the channel, and their remaining code (finally blocks included) never ran.");
+                        "collected with the channel, and their remaining code (finally blocks included) never ran, " +
+                        "except where a cancellation token source they were given is still alive and is canceled later.");
         }
 
         text.Append(" Complete the channel (channel.Writer.Complete()) once nothing more will be written. It was created")

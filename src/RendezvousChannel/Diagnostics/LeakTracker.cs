@@ -1,6 +1,5 @@
 using System;
 using System.Diagnostics;
-using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Threading;
 
@@ -19,18 +18,26 @@ namespace Rendezvous.Channels.Diagnostics;
 /// <para>This only works because an abandoned channel is collectable: its waiter pools and queues are per
 /// channel, not static; a parked waiter is referenced only by its channel's queue (and by the
 /// <see cref="CancellationTokenSource"/> it registered with, if any, which rightly keeps it alive while it can
-/// still be canceled); and the awaiting method is referenced only by its waiter. The unit tests check it.</para>
+/// still be canceled); and the awaiting method is referenced only by its waiter. Neither the waiter nor its
+/// queue references the channel, so a live token source keeps a parked operation and its awaiting code alive
+/// but keeps the channel alive only if that code references the channel (LeakDetectionCancellationTests pins
+/// both cases). The unit tests check it.</para>
 /// <para>The channels touch the tracker only in their constructor (<see cref="TryCreate"/>) and when they
 /// complete (<see cref="Disarm"/>): the operation paths never see it.</para>
 /// </remarks>
 internal sealed class LeakTracker
 {
+    /// <summary>This library's simple assembly name, to tell its own stack frames from the caller's.</summary>
+    private static readonly string s_libraryName = typeof(LeakTracker).Assembly.GetName().Name ?? string.Empty;
+
     /// <summary>The tracked channel; never null. Strong on purpose: it keeps the channel intact until this finalizer has read its counts.</summary>
     private readonly ILeakTrackable _channel;
 
     /// <summary>
-    /// Where the channel was created, captured with file information but turned into text only if the
-    /// channel is reported (formatting costs as much again as capturing, and most channels are completed).
+    /// Where the channel was created: methods and offsets only, turned into text only if the channel is
+    /// reported (formatting costs as much again as capturing, and most channels are completed). Without file
+    /// and line: resolving those through the symbol files at capture time cost 2 to 3 times the time and the
+    /// bytes of the rest of detection (tests/LeakDetectionCost), for every channel, reported or not.
     /// </summary>
     private readonly StackTrace _creationStack;
 
@@ -73,9 +80,11 @@ internal sealed class LeakTracker
     /// enough to inline, so that with detection off a channel pays one static read and nothing else.
     /// Call it last in the constructor, once every field the counts read is set: a constructor that throws
     /// (an invalid capacity) must not leave behind a tracker that reports a channel nobody ever had.
+    /// The first test is a constant (true, unless a trimmer was told the switch is off: then false, and
+    /// everything behind it is removed from the application).
     /// </summary>
     internal static LeakTracker? TryCreate(ILeakTrackable channel) =>
-        ChannelDiagnostics.LeakDetectionEnabled ? Create(channel) : null;
+        ChannelDiagnostics.IsLeakDetectionSupported && ChannelDiagnostics.LeakDetectionEnabled ? Create(channel) : null;
 
     /// <summary>
     /// Completion's hook: the channel was completed, so it is not a leak. Idempotent. Suppressing the
@@ -92,14 +101,16 @@ internal sealed class LeakTracker
     /// <summary>
     /// The creation stack as text, starting at the first frame outside this library: the frames of the
     /// channel's constructor and of this tracker say nothing about where the user created the channel.
-    /// Skipping by assembly rather than by a fixed count stays right whatever the JIT inlines.
+    /// Skipping by assembly rather than by a fixed count stays right whatever the JIT inlines. A frame's
+    /// assembly is read through <see cref="DiagnosticMethodInfo"/>, which, unlike <see cref="StackFrame.GetMethod"/>,
+    /// needs no reflection metadata and so stays right under trimming and Native AOT (where it may know no
+    /// assembly at all: then no frame is skipped, which shows too much rather than too little).
     /// </summary>
     internal static string FormatCreationStack(StackTrace stack)
     {
         StackFrame[] frames = stack.GetFrames();
-        Assembly library = typeof(LeakTracker).Assembly;
         int first = 0;
-        while (first < frames.Length - 1 && frames[first].GetMethod()?.DeclaringType?.Assembly == library)
+        while (first < frames.Length - 1 && IsLibraryFrame(frames[first]))
         {
             first++;
         }
@@ -107,10 +118,27 @@ internal sealed class LeakTracker
         return new StackTrace(new ArraySegment<StackFrame>(frames, first, frames.Length - first)).ToString();
     }
 
+    /// <summary>
+    /// Whether <paramref name="frame"/> runs code of this library. Compared by simple name: the runtime gives a
+    /// frame's assembly as a full display name, Native AOT as the simple name alone.
+    /// </summary>
+    private static bool IsLibraryFrame(StackFrame frame)
+    {
+        string? assembly = DiagnosticMethodInfo.Create(frame)?.DeclaringAssemblyName;
+        if (assembly is null)
+        {
+            return false;
+        }
+
+        int comma = assembly.IndexOf(',', StringComparison.Ordinal);
+        ReadOnlySpan<char> simpleName = comma < 0 ? assembly : assembly.AsSpan(0, comma);
+        return simpleName.SequenceEqual(s_libraryName);
+    }
+
     /// <summary>Off the inlined path: the capture is large, and only a tracked channel needs it.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static LeakTracker Create(ILeakTrackable channel) =>
-        new(channel, new StackTrace(skipFrames: 0, fNeedFileInfo: true));
+        new(channel, new StackTrace(skipFrames: 0, fNeedFileInfo: false));
 
     /// <summary>Reads the report off the channel, which is still intact but unreachable, so its counts are final.</summary>
     private ChannelLeakReport CreateReport() =>
