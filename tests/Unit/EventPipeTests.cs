@@ -56,7 +56,7 @@ public sealed class EventPipeTests
     public void The_event_source_manifest_is_strictly_valid_and_ChannelLeaked_needs_no_keyword()
     {
         // Strict: any mismatch between an [Event] method and what it writes throws here, as it would for a tool.
-        string? manifest = EventSource.GenerateManifest(typeof(Internal.ChannelEventSource), assemblyPathToIncludeInManifest: null, EventManifestOptions.Strict);
+        string? manifest = EventSource.GenerateManifest(typeof(Diagnostics.ChannelEventSource), assemblyPathToIncludeInManifest: null, EventManifestOptions.Strict);
         Assert.NotNull(manifest);
         _output.WriteLine(manifest);
         Assert.Contains("name=\"RendezvousChannel\"", manifest, StringComparison.Ordinal);
