@@ -1,5 +1,5 @@
-// CancellationStorm: several writers and readers on one channel, each canceling its own WriteAsync/ReadAsync at
-// random moments while partners race to complete it, then an exactly-once audit of every item.
+// CancellationStorm: several writers and readers on one channel, canceling their own and each other's
+// WriteAsync/ReadAsync at random moments while partners race to complete them, then an exactly-once audit of every item.
 //
 // One source, compiled into two projects: the bench's `storm` command (against the BCL and ours) and the unit test
 // tests/Unit/CancellationStormTests.cs (ours must pass), which links this file rather than referencing the bench.
@@ -17,7 +17,10 @@ namespace Rendezvous.Channels.Storm;
 /// <param name="Readers">Concurrent readers, each calling ReadAsync(token) in a loop.</param>
 /// <param name="MaxItems">Items offered in all (item ids are 0 .. MaxItems - 1); the storm stops when they are.</param>
 /// <param name="Duration">The storm also stops offering items after this long.</param>
-/// <param name="CancelOneIn">Each operation that does not complete at once is canceled with probability 1/CancelOneIn.</param>
+/// <param name="CancelOneIn">
+/// An operation that does not complete at once is canceled by its caller with probability 1/CancelOneIn; and after
+/// each operation a participant cancels another's current token with the same probability.
+/// </param>
 /// <param name="Seed">Seeds every participant's random choices (participant i uses Seed + i).</param>
 internal sealed record StormSettings(int Writers, int Readers, int MaxItems, TimeSpan Duration, int CancelOneIn, int Seed)
 {
@@ -57,8 +60,9 @@ internal sealed record StormResult(
 
 /// <summary>
 /// A storm of random cancellations on both sides of one channel. Every writer offers fresh item ids; an operation
-/// that does not complete at once is, now and then, canceled by its own caller after a random pause, so the
-/// cancellation races the partner that is completing it. When the writers have stopped, the channel is completed
+/// that does not complete at once is, now and then, canceled by its own caller after a random pause, and any
+/// participant's token is, now and then, canceled by another participant from its own thread, at whatever moment;
+/// so cancellations race the partners completing the operations. When the writers have stopped, the channel is completed
 /// and the readers drain it. Then each item is audited: a write that completed successfully must have been read
 /// exactly once; a write that threw (canceled, or closed) must never have been read.
 /// </summary>

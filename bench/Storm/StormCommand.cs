@@ -45,8 +45,9 @@ internal static class StormCommand
 
         var settings = new StormSettings(Writers: 3, Readers: 3, MaxItems: MaxItems, Duration: TimeSpan.FromSeconds(seconds),
             CancelOneIn: 3, Seed: 1);
-        output.WriteLine($"Cancellation storm: {settings.Writers} writers and {settings.Readers} readers per channel, each " +
-            $"canceling 1 in {settings.CancelOneIn} of its operations that park, at a random moment; {seconds} s per channel.");
+        output.WriteLine($"Cancellation storm: {settings.Writers} writers and {settings.Readers} readers per channel; each cancels " +
+            $"1 in {settings.CancelOneIn} of its operations that park, and after 1 in {settings.CancelOneIn} operations another " +
+            $"participant's token, at random moments; {seconds} s per channel.");
         output.WriteLine($".NET runtime {Environment.Version}, {Environment.ProcessorCount} cores, {Environment.OSVersion}.");
         var table = new TextTable("Channel", ">Written OK", ">Writes canceled", ">Read", ">Reads canceled", ">Lost",
             ">Delivered after canceled", ">Duplicated", ">Other", "Verdict");

@@ -4,8 +4,8 @@ namespace Rendezvous.Channels.Tests.Unit;
 
 /// <summary>
 /// A storm of random cancellations on both sides (bench/Storm/CancellationStorm.cs, linked into this project; the
-/// bench's <c>storm</c> command runs the same storm against the BCL): several writers and readers each cancel their
-/// own WriteAsync/ReadAsync at random moments, racing the partner that completes it. Every item whose WriteAsync
+/// bench's <c>storm</c> command runs the same storm against the BCL): several writers and readers cancel their own
+/// and each other's WriteAsync/ReadAsync at random moments, racing the partners that complete them. Every item whose WriteAsync
 /// completed successfully is read exactly once, and no item whose WriteAsync threw is ever read.
 /// </summary>
 [Collection(StressCollection.Name)]
