@@ -20,6 +20,8 @@ internal static class Program
           citizenship [--quick] [--service-seconds S]
                                            five scenarios: what continuation scheduling costs the rest of
                                            the process, BCL vs ours vs ours with chaining off; a markdown table
+          storm [--seconds S]              a storm of random cancellations on both sides, CreateBounded(0)/(16) vs
+                                           ours, S seconds each; audits every item (lost, delivered after canceled)
           diff <baseline.json|dir> <new.json|dir> [--threshold 10%] [--fail-on-regression]
                                            compares the ours/baseline time ratios of two JSON exports
           <BenchmarkDotNet args>           anything else goes to BenchmarkSwitcher as is (e.g. --list flat)
@@ -47,6 +49,8 @@ internal static class Program
                 return Citizenship.CitizenshipCommand.Execute(rest, Console.Out);
             case Citizenship.CitizenshipCommand.ChildCommand:
                 return Citizenship.CitizenshipCommand.ExecuteChild(rest, Console.Out);
+            case "storm":
+                return Storm.StormCommand.Execute(rest, Console.Out);
             case "diff":
                 return DiffCommand.Execute(rest, Console.Out);
             default:

@@ -36,6 +36,9 @@ namespace Rendezvous.Channels;
 /// channel, and with <c>Channel.CreateBounded&lt;T&gt;(0)</c>). At least one side must park: for example
 /// <see cref="ChannelReader{T}.ReadAllAsync"/> (WaitToRead + TryRead) works against <c>WriteAsync</c>
 /// producers, and <c>TryWrite</c>/<c>WaitToWriteAsync</c> producers work against <c>ReadAsync</c> consumers.</description></item>
+/// <item><description>As with <c>Channel.CreateBounded&lt;T&gt;(0)</c>, the reader can count (<c>Count</c> is
+/// always 0: nothing is buffered) and can peek: <see cref="ChannelReader{T}.TryPeek"/> shows the item of the oldest
+/// writer parked in <c>WriteAsync</c> without taking it (a canceled writer's item is never shown).</description></item>
 /// <item><description>Completion is mandatory and immediate: <see cref="ChannelWriter{T}.TryComplete"/> wakes
 /// every parked reader and writer at once. Parked and later reads and writes throw
 /// <see cref="ChannelClosedException"/> (inner exception: the completion error); the items of failed writes
@@ -112,7 +115,16 @@ public sealed class RendezvousChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
 
         public override Task Completion => _channel._completion.Task;
 
-        public override bool CanPeek => false;
+        /// <summary>True, as for <c>Channel.CreateBounded&lt;T&gt;(0)</c>: an unbuffered channel can count what it holds.</summary>
+        public override bool CanCount => true;
+
+        /// <summary>Always 0: an unbuffered channel holds no item; parked writers' items are theirs until taken.</summary>
+        public override int Count => 0;
+
+        /// <summary>True, as for <c>Channel.CreateBounded&lt;T&gt;(0)</c>: TryPeek shows the oldest parked writer's item.</summary>
+        public override bool CanPeek => true;
+
+        public override bool TryPeek(out T item) => _channel._lot.TryPeekParkedWriter(out item);
 
         public override bool TryRead(out T item) => _channel._lot.TryTakeFromParkedWriter(out item);
 

@@ -3,7 +3,8 @@ namespace Rendezvous.Channels.Tests.Unit;
 /// <summary>
 /// What only RendezvousChannel&lt;T&gt; promises, beyond the contract both channels share (Contract/): with no buffer,
 /// Try and WaitTo callers wait for a partner parked in ReadAsync/WriteAsync, so two sides that use only Try and
-/// WaitTo never meet; and a stale queue entry never claims a pooled waiter in a later use.
+/// WaitTo never meet; it counts nothing and peeks at parked writers; and a stale queue entry never claims a pooled
+/// waiter in a later use.
 /// </summary>
 public class RendezvousChannelTests
 {
@@ -26,22 +27,33 @@ public class RendezvousChannelTests
     }
 
     [Fact]
-    public void It_is_a_Channel_and_cannot_count_or_peek()
+    public void It_is_a_Channel_that_counts_nothing_and_peeks_at_parked_writers_like_CreateBounded_0()
     {
+        // A drop-in for the BCL's unbuffered channel: it can count (it holds nothing, so always 0) and can peek (at
+        // the oldest parked writer's item, without taking it; see Contract/UnbufferedCountAndPeekContractTests).
         Channel<int> channel = new RendezvousChannel<int>();
-        Assert.False(channel.Reader.CanCount);
-        Assert.False(channel.Reader.CanPeek);
-        Assert.Throws<NotSupportedException>(() => channel.Reader.Count);
+        Assert.True(channel.Reader.CanCount);
+        Assert.True(channel.Reader.CanPeek);
+        Assert.Equal(0, channel.Reader.Count);
+        Assert.False(channel.Reader.TryPeek(out _));
+        ValueTask write = channel.Writer.WriteAsync(42);
+        Assert.Equal(0, channel.Reader.Count);
+        Assert.True(channel.Reader.TryPeek(out int peeked));
+        Assert.Equal(42, peeked);
+        Assert.False(write.IsCompleted);
+        channel.Writer.Complete();
     }
 
     [Fact]
-    public async Task A_stale_entry_never_claims_its_waiter_in_a_later_use_even_65536_uses_later()
+    public async Task A_stale_entry_never_claims_its_waiter_and_a_waiter_never_serves_another_channel()
     {
         // A canceled read leaves a dead entry in channel A's queue, behind a live reader, so nothing trims it. Its
-        // pooled waiter (idle waiters are per thread, shared by every channel of the same item type) then serves
-        // 65536 more reads on channel B and parks there again: a 16-bit version would have wrapped, and A's stale
-        // entry would name B's live read. A thread of its own, so that its idle slot starts empty and the reuse is
-        // certain (the test checks it); everything runs synchronously on it.
+        // pooled waiter goes back to this thread's idle slot; then B, on the same thread, reads 65536 times. Were
+        // idle waiters shared by every channel of the same item type, A's waiter would serve all of B's reads and
+        // park there again, where a 16-bit version would have wrapped (A's stale entry naming B's live read) and a
+        // stale ValueTask of A would take B's items (Contract/StaleValueTaskContractTests). A waiter serves one
+        // channel only: B's reads never get it. A thread of its own, so that its idle slot starts empty; everything
+        // runs synchronously on it.
         await Eventually.Completes(Task.Factory.StartNew(
             StaleEntryScenario, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default));
     }
@@ -67,7 +79,7 @@ public class RendezvousChannelTests
         }
 
         ValueTask<int> pendingOnB = b.Reader.ReadAsync();
-        Assert.Same(canceledWaiter, SourceOf(pendingOnB));
+        Assert.NotSame(canceledWaiter, SourceOf(pendingOnB));
         Assert.True(a.Writer.TryWrite(1), "A's live reader takes the first item.");
         Assert.False(a.Writer.TryWrite(2), "Only a dead entry is left on A: no reader to take the second item.");
         Assert.False(pendingOnB.IsCompleted, "A's item must never reach a read parked on B.");

@@ -110,6 +110,40 @@ internal sealed class ParkingLot<T>
         return false;
     }
 
+    /// <summary>
+    /// An unbuffered channel's TryPeek: the item of the oldest live writer parked in WriteAsync, without claiming it
+    /// (the writer stays parked and its item goes to whoever takes it). A canceled writer at the head is dropped
+    /// and passed over; false when no live writer is parked. A true answer is an item that a writer parked at some
+    /// instant during this call offered (see <see cref="Waiter{T}.TryPeekOffer"/>); by the time it returns, a
+    /// reader may have taken it, as with any peek of a concurrent channel.
+    /// </summary>
+    public bool TryPeekParkedWriter(out T item)
+    {
+        SpinWait spinner = default;
+        while (_parked.TryPeekHead(WaiterKind.Writer, out Waiter<T>? writer, out long version))
+        {
+            if (writer is null)
+            {
+                // The head entry is being written or has just been taken: a few instructions away; look again.
+                spinner.SpinOnce(sleep1Threshold: -1);
+                continue;
+            }
+
+            if (writer.TryPeekOffer(version, out item))
+            {
+                return true;
+            }
+
+            // The head writer was claimed: by a reader (who dequeued it, so the head has moved on), by its
+            // cancellation (a dead entry, dropped here so that we can look past it), or by the completion. Each
+            // round thus sees the queue change, so the loop ends.
+            _parked.TrimDeadHead();
+        }
+
+        item = default!;
+        return false;
+    }
+
     /// <summary>Claims the oldest parked reader, if any, and gives it <paramref name="item"/>.</summary>
     public bool TryGiveToParkedReader(T item)
     {

@@ -48,7 +48,7 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, ITrampo
     /// </summary>
     private long _state;
 
-    /// <summary>The pool this waiter returns to; fixed for its lifetime.</summary>
+    /// <summary>The pool this waiter returns to, and the only one it is ever rented from: fixed for its lifetime.</summary>
     private readonly WaiterPool<T> _pool;
 
     /// <summary>
@@ -84,7 +84,14 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, ITrampo
 
     public Waiter(WaiterPool<T> pool) => _pool = pool;
 
-    /// <summary>The token the current use hands to its <see cref="ValueTask"/>: the low 16 bits of its version.</summary>
+    /// <summary>The pool (one per channel) that made this waiter; it never serves another (see <see cref="WaiterPool{T}"/>).</summary>
+    public WaiterPool<T> Pool => _pool;
+
+    /// <summary>
+    /// The token the current use hands to its <see cref="ValueTask"/>: the low 16 bits of its version. It comes round
+    /// again after 65,536 uses; since the waiter never leaves its channel's pool, a stale ValueTask can meet its
+    /// token again only on its own channel (see <see cref="WaiterPool{T}"/>).
+    /// </summary>
     public short Token => (short)Version;
 
     /// <summary>
@@ -123,6 +130,44 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, ITrampo
             AssertClaimed();
             return _item;
         }
+    }
+
+    /// <summary>
+    /// Anyone, without claiming: the item offered by the writer use <paramref name="version"/>, if that use is pending
+    /// (parked, unclaimed) both before and after the item is read. A seqlock-style read: the state word is the sequence.
+    /// </summary>
+    /// <remarks>
+    /// Why a true answer is an item that use really offers: a writer's <see cref="_item"/> is written only by
+    /// <see cref="Arm"/> (before the use parks, and published to us by the queue slot we found it in) and by
+    /// <see cref="Recycle"/> (after the use was claimed, published and consumed, just before the version moves on).
+    /// The state word leaves <c>(version, Pending)</c> at every claim and comes back to it only through
+    /// <see cref="ReleaseClaim"/>, whose claimer never writes a writer's item; versions never wrap (62 bits). So if the
+    /// state reads <c>(version, Pending)</c> on both sides of our read of the item, no <see cref="Recycle"/> of this
+    /// use can have run in between, the item read is the one that use offered, and the use was parked at both instants.
+    /// A concurrent claim (a reader taking the item) or cancellation makes the second look fail and we answer false.
+    /// </remarks>
+    public bool TryPeekOffer(long version, out T item)
+    {
+        long pending = Pack(version, WaiterStatus.Pending);
+        // First look (acquire): the use is parked and unclaimed, and Kind is the one its Arm wrote.
+        if (Volatile.Read(ref _state) != pending || Kind != WaiterKind.Writer)
+        {
+            item = default!;
+            return false;
+        }
+
+        // A plain read, possibly torn if the use ends meanwhile; the second look tells us whether to trust it.
+        item = _item;
+        // Full fence: the reads of the item above must not move after the second look below (an acquire alone
+        // would let them sink past it).
+        Interlocked.MemoryBarrier();
+        if (Volatile.Read(ref _state) != pending)
+        {
+            item = default!;
+            return false;
+        }
+
+        return true;
     }
 
     /// <summary>

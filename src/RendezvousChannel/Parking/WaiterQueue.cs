@@ -165,6 +165,34 @@ internal sealed class WaiterQueue<T>
     }
 
     /// <summary>
+    /// Reads the oldest entry without taking it, if the queue holds entries of <paramref name="kind"/>: false if it
+    /// holds none. True with a null <paramref name="waiter"/> if the head entry is not readable at this instant (its
+    /// enqueuer is between its CAS and its stamp, or a dequeuer just took it): the caller looks again. Like any entry,
+    /// the one returned may be dead; only <paramref name="version"/> checked against the waiter tells.
+    /// </summary>
+    public bool TryPeekHead(WaiterKind kind, out Waiter<T>? waiter, out long version)
+    {
+        Ring ring = Volatile.Read(ref _ring);
+        long state = ReadUnfrozenState(ref ring);
+        if (GetCount(state) == 0 || GetKind(state) != kind)
+        {
+            waiter = null;
+            version = 0;
+            return false;
+        }
+
+        // Read-only: the slot's stamp (acquire) tells whether it still holds the entry at the head we saw.
+        if (!ring.TryPeek(GetHead(state), out Waiter<T> entry, out version))
+        {
+            waiter = null;
+            return true;
+        }
+
+        waiter = entry;
+        return true;
+    }
+
+    /// <summary>
     /// Closes the queue: from now on <see cref="TryEnqueue"/> fails with <see cref="EnqueueResult.Closed"/>.
     /// Entries already parked stay until dequeued (the channel drains them).
     /// </summary>
