@@ -24,8 +24,9 @@ internal enum EnqueueResult
     Closed,
 
     /// <summary>
-    /// Nothing changed: the queue already holds as many entries as it ever may (<see cref="WaiterQueue{T}.MaxCapacity"/>),
-    /// so this one operation is refused; the queue works on, and takes entries again once some have left.
+    /// Nothing changed: the queue already holds as many entries as it ever may (<see cref="WaiterQueue{T}.MaxCapacity"/>,
+    /// unless a test lowered it), so this one operation is refused; the queue works on, and takes entries again once
+    /// some have left.
     /// </summary>
     Full,
 }
