@@ -47,6 +47,11 @@ namespace Rendezvous.Channels;
 /// <item><description>A parked operation whose token is canceled ends with
 /// <see cref="OperationCanceledException"/> and leaves the channel as if it had never come: when a hand-off
 /// races a cancellation, exactly one of them wins.</description></item>
+/// <item><description>Parked operations: up to 8,388,608 (2^23) reads, writes, <c>WaitToReadAsync</c> calls and
+/// <c>WaitToWriteAsync</c> calls of each kind may be parked at once. <c>ReadAsync</c>, <c>WriteAsync</c>,
+/// <c>WaitToReadAsync</c> or <c>WaitToWriteAsync</c> that would park one more throws
+/// <see cref="InvalidOperationException"/> at its call site; only that operation is refused, and the channel
+/// works on unchanged (the next one parks once others have left; completion still wakes everyone).</description></item>
 /// </list>
 /// <para>Continuations of woken operations run asynchronously, never inside the operation that wakes them: on
 /// the thread pool, or, when the waker is itself a channel continuation, next on the same worker, right after
@@ -74,6 +79,9 @@ public sealed class RendezvousChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
         Writer = new RendezvousWriter(this);
         _leakTracker = LeakTracker.TryCreate(this);
     }
+
+    /// <summary>The parking layer, for tests (queue capacities, a lowered limit on parked operations).</summary>
+    internal ParkingLot<T> Lot => _lot;
 
     int ILeakTrackable.BlockedReaders => _lot.BlockedReaders;
 

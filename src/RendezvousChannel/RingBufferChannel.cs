@@ -38,6 +38,11 @@ namespace Rendezvous.Channels;
 /// completes. A write racing <c>Complete</c> is either accepted (and will be read) or fails.</description></item>
 /// <item><description>Cancellation: a canceled parked write enqueues nothing and a canceled parked read takes
 /// nothing; a hand-off racing a cancellation has exactly one winner.</description></item>
+/// <item><description>Parked operations: up to 8,388,608 (2^23) reads, writes, <c>WaitToReadAsync</c> calls and
+/// <c>WaitToWriteAsync</c> calls of each kind may be parked at once. <c>ReadAsync</c>, <c>WriteAsync</c>,
+/// <c>WaitToReadAsync</c> or <c>WaitToWriteAsync</c> that would park one more throws
+/// <see cref="InvalidOperationException"/> at its call site; only that operation is refused, and the channel
+/// works on unchanged (the next one parks once others have left; completion still wakes everyone).</description></item>
 /// </list>
 /// </remarks>
 /// <typeparam name="T">The type of the items.</typeparam>
@@ -78,6 +83,9 @@ public sealed class RingBufferChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
 
     /// <summary>The exact number of items the channel can hold.</summary>
     public int Capacity => _ring.Capacity;
+
+    /// <summary>The parking layer, for tests (queue capacities, a lowered limit on parked operations).</summary>
+    internal ParkingLot<T> Lot => _lot;
 
     int ILeakTrackable.BlockedReaders => _lot.BlockedReaders;
 

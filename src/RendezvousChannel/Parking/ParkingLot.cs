@@ -57,6 +57,24 @@ internal sealed class ParkingLot<T>
     /// <summary>Whether reads (or writes) are parked, live or dead (one volatile read).</summary>
     public bool HasParked(WaiterKind kind) => _parked.HasParked(kind);
 
+    /// <summary>The slots of the three queues' rings (a racy snapshot): what parking retains, for tests.</summary>
+    internal int QueueCapacity => _parked.Capacity + _waitingToRead.Capacity + _waitingToWrite.Capacity;
+
+    /// <summary>The slots of the parked reads' and writes' ring (a racy snapshot), for tests.</summary>
+    internal int ParkedCapacity => _parked.Capacity;
+
+    /// <summary>
+    /// Tests only, before first use: lowers the number of operations of one kind that may be parked at once (in
+    /// ReadAsync/WriteAsync, or in one WaitTo queue) from <see cref="WaiterQueue{T}.MaxCapacity"/> to
+    /// <paramref name="limit"/> (a power of two, at least <see cref="WaiterQueue{T}.InitialCapacity"/>).
+    /// </summary>
+    internal void LimitParkedOperations(int limit)
+    {
+        _parked.LimitCapacity(limit);
+        _waitingToRead.LimitCapacity(limit);
+        _waitingToWrite.LimitCapacity(limit);
+    }
+
     /// <summary>Rents a waiter for a read that is about to park.</summary>
     public Waiter<T> RentReader(out long version)
     {
@@ -75,7 +93,9 @@ internal sealed class ParkingLot<T>
 
     /// <summary>
     /// Parks a rented read or write and arms its cancellation, or says why it could not park: operations of
-    /// the other kind are parked (meet them instead), or the channel completed.
+    /// the other kind are parked (meet them instead), or the channel completed. If as many operations as the
+    /// queue may hold are parked already, recycles the waiter and throws <see cref="InvalidOperationException"/>:
+    /// only this operation is refused, and the channel is unchanged.
     /// </summary>
     public EnqueueResult TryPark(Waiter<T> waiter, long version, CancellationToken cancellationToken)
     {
@@ -84,8 +104,20 @@ internal sealed class ParkingLot<T>
         {
             waiter.RegisterCancellation(cancellationToken);
         }
+        else if (result == EnqueueResult.Full)
+        {
+            RefuseParking(waiter, _parked);
+        }
 
         return result;
+    }
+
+    /// <summary>An operation that found its queue at the limit: its never-parked waiter goes back, and the caller hears why.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void RefuseParking<TResult>(Waiter<TResult> waiter, WaiterQueue<TResult> queue)
+    {
+        waiter.Recycle();
+        ThrowHelper.ThrowInvalidOperation_TooManyParked(queue.CapacityLimit);
     }
 
     /// <summary>
@@ -94,6 +126,8 @@ internal sealed class ParkingLot<T>
     /// </summary>
     public bool TryTakeFromParkedWriter(out T item)
     {
+        // A partner's dequeue: refused once the queue is closed, so that a read racing Complete takes a writer only
+        // if it dequeued it before the close, and never a later writer after the drain failed an earlier one.
         while (_parked.TryDequeue(WaiterKind.Writer, out Waiter<T> writer, out long version))
         {
             // Claim the writer: the CAS makes us the only party that ends its WriteAsync, so its item is ours.
@@ -147,6 +181,7 @@ internal sealed class ParkingLot<T>
     /// <summary>Claims the oldest parked reader, if any, and gives it <paramref name="item"/>.</summary>
     public bool TryGiveToParkedReader(T item)
     {
+        // A partner's dequeue, refused once the queue is closed (see TryTakeFromParkedWriter).
         while (_parked.TryDequeue(WaiterKind.Reader, out Waiter<T> reader, out long version))
         {
             // Claim the reader: the CAS makes us the only party that ends its ReadAsync.
@@ -168,7 +203,8 @@ internal sealed class ParkingLot<T>
     public bool TryServeOldestReader<TBuffer>(TBuffer buffer)
         where TBuffer : struct, IItemBuffer<T>
     {
-        if (!_parked.TryDequeue(WaiterKind.Reader, out Waiter<T> reader, out long version))
+        // Also once closed: parked readers take what the closed buffer still holds.
+        if (!_parked.TryDequeueToServe(WaiterKind.Reader, out Waiter<T> reader, out long version))
         {
             return false;
         }
@@ -198,7 +234,8 @@ internal sealed class ParkingLot<T>
     public bool TryServeOldestWriter<TBuffer>(TBuffer buffer)
         where TBuffer : struct, IItemBuffer<T>
     {
-        if (!_parked.TryDequeue(WaiterKind.Writer, out Waiter<T> writer, out long version))
+        // Also once closed: the closed buffer refuses the writer's item, and the write fails.
+        if (!_parked.TryDequeueToServe(WaiterKind.Writer, out Waiter<T> writer, out long version))
         {
             return false;
         }
@@ -253,6 +290,14 @@ internal sealed class ParkingLot<T>
             // Claim it back; if its cancellation got there first, it is done.
             if (!waiter.TryClaim(version, WaiterStatus.Matched))
             {
+                return;
+            }
+
+            if (parked == EnqueueResult.Full)
+            {
+                // The queue refilled to its limit behind our back: this operation, already handed its ValueTask,
+                // ends with the refusal a newcomer would get at its call site.
+                waiter.PublishError(ThrowHelper.CreateTooManyParkedException(_parked.CapacityLimit));
                 return;
             }
 
@@ -317,9 +362,15 @@ internal sealed class ParkingLot<T>
         WaiterQueue<bool> queue = WaitingQueue(kind);
         Waiter<bool> waiter = _signalPool.Rent();
         long version = waiter.Arm(kind, queue, default);
-        if (queue.TryEnqueue(kind, waiter, version) != EnqueueResult.Enqueued)
+        EnqueueResult parked = queue.TryEnqueue(kind, waiter, version);
+        if (parked == EnqueueResult.Full)
         {
-            // A single-kind queue refuses only when it is closed: the channel completed meanwhile.
+            RefuseParking(waiter, queue);
+        }
+
+        if (parked != EnqueueResult.Enqueued)
+        {
+            // Otherwise a single-kind queue refuses only when it is closed: the channel completed meanwhile.
             waiter.Recycle();
             return kind == WaiterKind.Reader && _readiness.IsReady(kind) ? new ValueTask<bool>(true) : _completion.WaitResultWhenDone();
         }
@@ -392,7 +443,9 @@ internal sealed class ParkingLot<T>
     /// <summary>
     /// Completion only, after <see cref="Close"/>: ends every parked read or write with the channel's closed
     /// exception. A waiter that a partner or its cancellation claimed first is theirs; a writer claimed here
-    /// never delivers its item.
+    /// never delivers its item. Once the queue is closed, no partner can dequeue (<see cref="WaiterQueue{T}.TryDequeue"/>
+    /// refuses), so the waiters left to this drain are all those a partner had not dequeued before the close: the
+    /// newest ones. The writes delivered are therefore the oldest parked ones, as when a lock makes completion atomic.
     /// </summary>
     public void FailParked()
     {

@@ -21,6 +21,10 @@ internal static class ThrowHelper
         throw new InvalidOperationException("The operation has not completed yet; await the ValueTask instead of reading its result.");
 
     [DoesNotReturn]
-    public static void ThrowInvalidOperation_TooManyWaiters() =>
-        throw new InvalidOperationException("Too many operations are parked on one channel at once.");
+    public static void ThrowInvalidOperation_TooManyParked(int limit) => throw CreateTooManyParkedException(limit);
+
+    /// <summary>The exception of an operation refused because <paramref name="limit"/> operations of its kind are already parked.</summary>
+    public static InvalidOperationException CreateTooManyParkedException(int limit) =>
+        new($"{limit} operations of this kind are already parked on this channel, the most it can hold at once; " +
+            "this operation was refused and changed nothing. The channel works on: an operation parks again once others have left.");
 }

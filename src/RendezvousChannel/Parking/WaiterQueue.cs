@@ -22,6 +22,13 @@ internal enum EnqueueResult
 
     /// <summary>Nothing changed: the queue is closed (its channel completed).</summary>
     Closed,
+
+    /// <summary>
+    /// Nothing changed: the queue already holds as many entries as it ever may (<see cref="WaiterQueue{T}.MaxCapacity"/>,
+    /// unless a test lowered it), so this one operation is refused; the queue works on, and takes entries again once
+    /// some have left.
+    /// </summary>
+    Full,
 }
 
 /// <summary>
@@ -43,16 +50,36 @@ internal enum EnqueueResult
 /// <para>Entries are <c>(waiter, version)</c> pairs. An entry is not proof that its waiter is still parked: it
 /// may have been canceled, and even recycled. Whoever dequeues an entry must claim the waiter with
 /// <see cref="Waiter{T}.TryClaim"/> using the entry's version, and skip the entry if that fails.</para>
-/// <para>Growth: a full ring is frozen (a CAS sets the frozen bit, after which every CAS on it fails), its
-/// live entries are copied in order into a larger ring, and the new ring is installed with a CAS. Any
-/// thread that sees a frozen ring helps, so no thread waits on another's growth. Growth happens only when
-/// more operations are parked at once than ever before on this channel, so steady state allocates nothing.</para>
+/// <para>Resizing: a ring is frozen (a CAS sets the frozen bit, after which every CAS on it fails), its live
+/// entries are copied in order into a new ring, and the new ring is installed with a CAS. Any thread that sees a
+/// frozen ring helps, so no thread waits on another's resize. A ring is frozen to grow when it is full (growth
+/// happens only when more operations are parked at once than ever before), and to shrink back to
+/// <see cref="InitialCapacity"/> when a dequeue leaves a large ring empty after it has stayed at most a quarter
+/// full for a while (<see cref="_quietPositionsBeforeShrink"/>). The while doubles at every shrink, so a workload
+/// whose bursts recur regrows and shrinks only a few times before the ring stays grown: steady state allocates
+/// nothing, while a channel that once had a burst gives the memory back.</para>
+/// <para>Limit: a ring never grows past <see cref="MaxCapacity"/> (the count field's width). A full ring at that
+/// size refuses the one enqueue that does not fit (<see cref="EnqueueResult.Full"/>) without freezing anything,
+/// so every other operation, closing included, goes on as before.</para>
+/// <para>Closing: once the closed bit is set, <see cref="TryDequeue"/> (a partner meeting a parked waiter) refuses,
+/// so every entry still parked then is left to the completion's drain (<see cref="TryDequeueAny"/>): a partner's
+/// dequeue CAS and the close CAS are ordered on one word, so each parked waiter is either taken by a partner
+/// before the close or failed by the drain, and the waiters a partner took are the oldest ones.</para>
 /// </remarks>
 [DebuggerDisplay("Count = {Count}, Kind = {Kind}")]
 internal sealed class WaiterQueue<T>
 {
-    private const int InitialCapacity = 8;
-    private const int MaxCapacity = 1 << 23;
+    /// <summary>The capacity of a new queue's ring, and what a shrink returns to.</summary>
+    internal const int InitialCapacity = 8;
+
+    /// <summary>
+    /// The most entries a queue may hold at once: its ring never grows larger (2^23 slots, the largest power of two
+    /// the 24-bit count field can count). An enqueue that finds the ring full at this size is refused.
+    /// </summary>
+    internal const int MaxCapacity = 1 << 23;
+
+    /// <summary>Caps the shrink hysteresis, so that the wrapping position arithmetic that measures it stays exact.</summary>
+    private const uint MaxQuietPositionsBeforeShrink = 1u << 30;
     private const int CountShift = 32;
     private const long CountUnit = 1L << CountShift;
     private const long CountMask = ((1L << 24) - 1) << CountShift;
@@ -60,8 +87,22 @@ internal sealed class WaiterQueue<T>
     private const long FrozenBit = 1L << 57;
     private const long ClosedBit = 1L << 58;
 
-    /// <summary>The current ring. Replaced only by growth, with a CAS from the frozen ring it copies.</summary>
+    /// <summary>The current ring. Replaced only by a resize, with a CAS from the frozen ring it copies.</summary>
     private Ring _ring = new(InitialCapacity);
+
+    /// <summary>
+    /// The most entries this queue may hold: <see cref="MaxCapacity"/>, or a smaller power of two set by a test
+    /// before first use (<see cref="LimitCapacity"/>). Read only where a full ring decides to grow or refuse.
+    /// </summary>
+    private int _capacityLimit = MaxCapacity;
+
+    /// <summary>
+    /// Shrink hysteresis: how many positions must have been enqueued since the ring was last more than a quarter
+    /// full (<see cref="Ring.BusyMark"/>) before a dequeue that empties it shrinks it. Zero at first, so a one-off
+    /// burst is given back as soon as it is gone; at least doubled by every shrink (plain writes by the shrinking
+    /// installer: a lost update only shifts when the next shrink happens).
+    /// </summary>
+    private uint _quietPositionsBeforeShrink;
 
     /// <summary>Number of entries, live or dead (a racy snapshot unless the channel is quiescent).</summary>
     public int Count => GetCount(Volatile.Read(ref _ring).ReadState());
@@ -79,10 +120,33 @@ internal sealed class WaiterQueue<T>
     /// <summary>Whether no entry is parked (one volatile read).</summary>
     public bool IsEmpty => GetCount(Volatile.Read(ref _ring).ReadState()) == 0;
 
+    /// <summary>The most entries this queue may hold at once.</summary>
+    public int CapacityLimit => _capacityLimit;
+
+    /// <summary>The current ring's number of slots (a racy snapshot, for tests and diagnostics).</summary>
+    public int Capacity => Volatile.Read(ref _ring).Capacity;
+
     /// <summary>
-    /// Parks <paramref name="waiter"/> at the tail, unless waiters of the other kind are parked or the queue
-    /// is closed. The caller must already have armed the waiter, and must not touch it after success
-    /// except through the version it holds: from the moment of the CAS it can be claimed.
+    /// Tests only, before first use: lowers the most entries the queue may hold to <paramref name="limit"/>, a power of
+    /// two from <see cref="InitialCapacity"/> to <see cref="MaxCapacity"/>, so that the limit can be reached cheaply.
+    /// </summary>
+    public void LimitCapacity(int limit)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, InitialCapacity);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, MaxCapacity);
+        if (!int.IsPow2(limit))
+        {
+            throw new ArgumentOutOfRangeException(nameof(limit), limit, "The limit must be a power of two.");
+        }
+
+        _capacityLimit = limit;
+    }
+
+    /// <summary>
+    /// Parks <paramref name="waiter"/> at the tail, unless the queue is closed, waiters of the other kind are
+    /// parked, or the queue holds as many entries as it may. The caller must already have armed the waiter, and
+    /// must not touch it after success except through the version it holds: from the moment of the CAS it can
+    /// be claimed.
     /// </summary>
     public EnqueueResult TryEnqueue(WaiterKind kind, Waiter<T> waiter, long version)
     {
@@ -91,24 +155,43 @@ internal sealed class WaiterQueue<T>
         {
             long state = ReadUnfrozenState(ref ring);
 
+            // Closed first: a closed queue's remaining entries belong to the completion's drain, and a caller told
+            // "other kind parked" would go and try to meet them.
+            if ((state & ClosedBit) != 0)
+            {
+                return EnqueueResult.Closed;
+            }
+
             int count = GetCount(state);
             if (count != 0 && GetKind(state) != kind)
             {
                 return EnqueueResult.OtherKindParked;
             }
 
-            if ((state & ClosedBit) != 0)
-            {
-                return EnqueueResult.Closed;
-            }
-
             if (count == ring.Capacity)
             {
-                // Full: drop dead entries at the head if there are any, else freeze so the ring can grow.
-                if (!TryPopDeadHead(ring, state) &&
-                    Interlocked.CompareExchange(ref ring.State, state | FrozenBit, state) == state)
+                // Full: drop a dead entry at the head if there is one.
+                if (TryPopDeadHead(ring, state))
                 {
-                    ring = HelpGrow(ring);
+                    continue;
+                }
+
+                if (ring.Capacity >= _capacityLimit)
+                {
+                    // At the limit: refuse this one enqueue, changing nothing (no freeze, so nobody else is
+                    // affected). The refusal takes effect at this re-read, which still finds the ring full.
+                    if (ring.ReadState() == state)
+                    {
+                        return EnqueueResult.Full;
+                    }
+
+                    continue;
+                }
+
+                // Freeze so the ring can grow: the CAS fails if anyone moved the ring since we read it full.
+                if (Interlocked.CompareExchange(ref ring.State, state | FrozenBit, state) == state)
+                {
+                    ring = HelpResize(ring);
                 }
 
                 continue;
@@ -121,6 +204,13 @@ internal sealed class WaiterQueue<T>
             {
                 AssertValid(ring, claimed);
                 uint position = GetHead(state) + (uint)count;
+                if (count >= ring.QuarterCapacity)
+                {
+                    // More than a quarter full: too busy to shrink. A plain write (a heuristic, read only by a
+                    // dequeue that empties the ring); only rings that grew past the initial size ever take it.
+                    ring.BusyMark = position + 1;
+                }
+
                 ring.Write(position, waiter, version);
                 return EnqueueResult.Enqueued;
             }
@@ -128,24 +218,33 @@ internal sealed class WaiterQueue<T>
     }
 
     /// <summary>
-    /// Takes the oldest entry if the queue holds entries of <paramref name="kind"/>. The entry may be dead:
-    /// the caller claims it with <see cref="Waiter{T}.TryClaim"/> and, if that fails, simply calls again.
+    /// A partner's dequeue: takes the oldest entry if the queue is open and holds entries of <paramref name="kind"/>.
+    /// Once the queue is closed, what is left belongs to the completion's drain (see the class remarks). The entry
+    /// may be dead: the caller claims it with <see cref="Waiter{T}.TryClaim"/> and, if that fails, simply calls again.
     /// </summary>
     public bool TryDequeue(WaiterKind kind, out Waiter<T> waiter, out long version) =>
-        TryDequeueCore(kind, anyKind: false, out waiter, out version);
+        TryDequeueCore(kind, anyKind: false, evenIfClosed: false, out waiter, out version);
 
-    /// <summary>Takes the oldest entry of either kind (used to drain a closed queue).</summary>
+    /// <summary>
+    /// A buffering channel's balancing step: like <see cref="TryDequeue"/>, but also once the queue is closed,
+    /// where the caller's closed buffer decides the outcome (parked readers take what is left; a parked writer's
+    /// item is refused by the closed buffer).
+    /// </summary>
+    public bool TryDequeueToServe(WaiterKind kind, out Waiter<T> waiter, out long version) =>
+        TryDequeueCore(kind, anyKind: false, evenIfClosed: true, out waiter, out version);
+
+    /// <summary>Takes the oldest entry of either kind, open or closed (draining a closed queue; waking WaitTo callers).</summary>
     public bool TryDequeueAny(out Waiter<T> waiter, out long version) =>
-        TryDequeueCore(WaiterKind.Reader, anyKind: true, out waiter, out version);
+        TryDequeueCore(WaiterKind.Reader, anyKind: true, evenIfClosed: true, out waiter, out version);
 
-    private bool TryDequeueCore(WaiterKind kind, bool anyKind, out Waiter<T> waiter, out long version)
+    private bool TryDequeueCore(WaiterKind kind, bool anyKind, bool evenIfClosed, out Waiter<T> waiter, out long version)
     {
         Ring ring = Volatile.Read(ref _ring);
         while (true)
         {
             long state = ReadUnfrozenState(ref ring);
 
-            if (GetCount(state) == 0 || (!anyKind && GetKind(state) != kind))
+            if (GetCount(state) == 0 || (!anyKind && GetKind(state) != kind) || (!evenIfClosed && (state & ClosedBit) != 0))
             {
                 waiter = null!;
                 version = 0;
@@ -156,9 +255,15 @@ internal sealed class WaiterQueue<T>
             if (PlantedBugHooks.TakeHeadByPlainWrite(ref ring.State, NextHeadState(state))) { ring.Read(GetHead(state), out waiter, out version); return true; }
 #endif
             // Claim the head position; the kind bit stays, so an emptied queue remembers its last kind harmlessly.
+            // The CAS compares the closed bit too: a partner's dequeue that succeeds is ordered before the close.
             if (Interlocked.CompareExchange(ref ring.State, NextHeadState(state), state) == state)
             {
                 ring.Read(GetHead(state), out waiter, out version);
+                if (GetCount(state) == 1 && ring.CanShrink)
+                {
+                    TryShrink(ring, NextHeadState(state));
+                }
+
                 return true;
             }
         }
@@ -174,7 +279,8 @@ internal sealed class WaiterQueue<T>
     {
         Ring ring = Volatile.Read(ref _ring);
         long state = ReadUnfrozenState(ref ring);
-        if (GetCount(state) == 0 || GetKind(state) != kind)
+        // A closed queue shows nothing, as TryDequeue takes nothing from it: its entries belong to the drain.
+        if (GetCount(state) == 0 || GetKind(state) != kind || (state & ClosedBit) != 0)
         {
             waiter = null;
             version = 0;
@@ -193,8 +299,8 @@ internal sealed class WaiterQueue<T>
     }
 
     /// <summary>
-    /// Closes the queue: from now on <see cref="TryEnqueue"/> fails with <see cref="EnqueueResult.Closed"/>.
-    /// Entries already parked stay until dequeued (the channel drains them).
+    /// Closes the queue: from now on <see cref="TryEnqueue"/> fails with <see cref="EnqueueResult.Closed"/> and
+    /// <see cref="TryDequeue"/> finds nothing. Entries already parked stay until the channel drains them.
     /// </summary>
     public void Close()
     {
@@ -203,7 +309,8 @@ internal sealed class WaiterQueue<T>
         {
             long state = ReadUnfrozenState(ref ring);
 
-            // Publish "closed" in the same word every enqueue CASes, so no enqueue can slip past it.
+            // Publish "closed" in the same word every enqueue and dequeue CASes, so no enqueue and no partner's
+            // dequeue can slip past it: each of theirs either precedes this CAS or fails and sees the bit.
             if ((state & ClosedBit) != 0 || Interlocked.CompareExchange(ref ring.State, state | ClosedBit, state) == state)
             {
                 return;
@@ -263,7 +370,7 @@ internal sealed class WaiterQueue<T>
     /// returns true. A dead entry never becomes live again (its version's claim is final), so the peek
     /// stays true up to the CAS, and the CAS fails if anyone else moved the queue meanwhile.
     /// </summary>
-    private static bool TryPopDeadHead(Ring ring, long state)
+    private bool TryPopDeadHead(Ring ring, long state)
     {
         if (GetCount(state) == 0)
         {
@@ -283,7 +390,34 @@ internal sealed class WaiterQueue<T>
         }
 
         ring.Read(head, out _, out _);
+        if (GetCount(state) == 1 && ring.CanShrink)
+        {
+            TryShrink(ring, NextHeadState(state));
+        }
+
         return true;
+    }
+
+    /// <summary>
+    /// Called by the dequeue that left a grown <paramref name="ring"/> empty (<paramref name="emptyState"/>, as its
+    /// CAS wrote it): shrinks the ring back to <see cref="InitialCapacity"/> if it has stayed at most a quarter
+    /// full for long enough (<see cref="_quietPositionsBeforeShrink"/>). Off the hot path: only grown rings call it.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void TryShrink(Ring ring, long emptyState)
+    {
+        Debug.Assert(GetCount(emptyState) == 0);
+        if (GetHead(emptyState) - ring.BusyMark < _quietPositionsBeforeShrink)
+        {
+            return;
+        }
+
+        // Freeze the ring only while it is still exactly as our dequeue left it, empty: the CAS fails if anyone
+        // enqueued, closed or froze it since, and then we simply do not shrink (a later emptying may).
+        if (Interlocked.CompareExchange(ref ring.State, emptyState | FrozenBit, emptyState) == emptyState)
+        {
+            _ = HelpResize(ring);
+        }
     }
 
     /// <summary>
@@ -297,7 +431,7 @@ internal sealed class WaiterQueue<T>
         long state = ring.ReadState();
         while ((state & FrozenBit) != 0)
         {
-            ring = HelpGrow(ring);
+            ring = HelpResize(ring);
             state = ring.ReadState();
         }
 
@@ -305,10 +439,12 @@ internal sealed class WaiterQueue<T>
     }
 
     /// <summary>
-    /// Replaces the frozen <paramref name="frozen"/> ring by a copy of its live entries (in order, in a ring
-    /// large enough for them plus room to grow), unless someone already has, and returns the current ring.
+    /// Replaces the frozen <paramref name="frozen"/> ring by a copy of its live entries, in order, unless someone
+    /// already has, and returns the current ring. A ring frozen empty was frozen to shrink (a ring frozen to grow is
+    /// full): its copy has <see cref="InitialCapacity"/> slots. Otherwise the copy has room for twice its entries,
+    /// which a ring frozen to grow, being below the limit, can always double to.
     /// </summary>
-    private Ring HelpGrow(Ring frozen)
+    private Ring HelpResize(Ring frozen)
     {
         Ring current = Volatile.Read(ref _ring);
         if (current != frozen)
@@ -338,23 +474,33 @@ internal sealed class WaiterQueue<T>
             }
         }
 
-        int capacity = frozen.Capacity;
-        while (live * 2 > capacity)
+        bool shrinking = count == 0;
+        int capacity = shrinking ? InitialCapacity : frozen.Capacity;
+        while (live * 2 > capacity && capacity < _capacityLimit)
         {
-            if (capacity >= MaxCapacity)
-            {
-                ThrowHelper.ThrowInvalidOperation_TooManyWaiters();
-            }
-
             capacity *= 2;
         }
 
-        var grown = new Ring(capacity, head, waiters, versions, live,
+        Debug.Assert(live <= capacity, "A ring frozen to grow is below the limit, so its copy can hold every entry.");
+        var copy = new Ring(capacity, head, waiters, versions, live,
             (state & ~(FrozenBit | CountMask | 0xFFFFFFFFL)) | ((long)live << CountShift) | head);
 
         // Install the copy; if another helper installed its own copy first, ours is dropped unseen.
-        Ring witnessed = Interlocked.CompareExchange(ref _ring, grown, frozen);
-        return witnessed == frozen ? grown : witnessed;
+        Ring witnessed = Interlocked.CompareExchange(ref _ring, copy, frozen);
+        if (witnessed != frozen)
+        {
+            return witnessed;
+        }
+
+        if (shrinking)
+        {
+            // Hysteresis: the next shrink waits for at least twice as long, and at least as many positions as
+            // the ring just given back had slots, so recurring bursts soon stop paying for a regrowth.
+            uint quiet = Math.Max(_quietPositionsBeforeShrink * 2, (uint)frozen.Capacity);
+            _quietPositionsBeforeShrink = Math.Min(quiet, MaxQuietPositionsBeforeShrink);
+        }
+
+        return copy;
     }
 
     /// <summary>The state word's invariants: never more entries than slots, and a frozen ring is never changed.</summary>
@@ -381,6 +527,19 @@ internal sealed class WaiterQueue<T>
         public long State;
 
         /// <summary>
+        /// One past the position of the last entry enqueued while the ring was more than a quarter full (the tail
+        /// position at the creation of a grown ring): a dequeue that empties the ring measures how long it has been
+        /// quiet from here. Plain reads and writes: a stale value only moves a shrink earlier or later.
+        /// </summary>
+        public uint BusyMark;
+
+        /// <summary>Whether the ring is larger than <see cref="InitialCapacity"/>, so that it may shrink.</summary>
+        public readonly bool CanShrink;
+
+        /// <summary>An enqueue that finds this many entries or more marks the ring busy; never, for a ring that cannot shrink.</summary>
+        public readonly int QuarterCapacity;
+
+        /// <summary>
         /// Slot <c>i</c> serves positions <c>p ≡ i (mod Capacity)</c>. <c>Sequence == p</c>: free for an enqueue
         /// at <c>p</c>; <c>Sequence == p + 1</c>: holds the entry at <c>p</c>.
         /// </summary>
@@ -393,6 +552,8 @@ internal sealed class WaiterQueue<T>
             Debug.Assert(int.IsPow2(capacity));
             _slots = new Slot[capacity];
             _mask = capacity - 1;
+            CanShrink = capacity > InitialCapacity;
+            QuarterCapacity = CanShrink ? capacity / 4 : int.MaxValue;
             for (int i = 0; i < capacity; i++)
             {
                 _slots[i].Sequence = (uint)i;
@@ -418,7 +579,8 @@ internal sealed class WaiterQueue<T>
                 }
             }
 
-            // Plain write: the ring is published afterwards by the CAS that installs it.
+            // Plain writes: the ring is published afterwards by the CAS that installs it.
+            BusyMark = head + (uint)count;
             State = state;
         }
 
