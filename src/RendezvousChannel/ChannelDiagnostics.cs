@@ -39,7 +39,7 @@ namespace Rendezvous.Channels;
 /// finalizable object (a few microseconds and a few kilobytes), which is why it is meant for tests and
 /// Debug builds.</para>
 /// </remarks>
-public static class ChannelDiagnostics
+public static partial class ChannelDiagnostics
 {
     /// <summary>The AppContext switch that turns detection on (<c>true</c>) or off (<c>false</c>).</summary>
     internal const string AppContextSwitchName = "RendezvousChannel.LeakDetection";
@@ -113,6 +113,7 @@ public static class ChannelDiagnostics
     {
         Debug.Assert(report is not null);
         ChannelEventSource.Log.ChannelLeaked(report);
+        ChannelMetrics.OnLeakReported();
 
         Action<ChannelLeakReport>? handlers = LeakDetected;
         if (handlers is null)

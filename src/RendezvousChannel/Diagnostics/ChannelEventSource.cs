@@ -1,3 +1,4 @@
+using System;
 using System.Diagnostics.Tracing;
 
 namespace Rendezvous.Channels.Diagnostics;
@@ -54,4 +55,24 @@ internal sealed class ChannelEventSource : EventSource
             WriteEvent(LeakHandlerFailedEventId, message);
         }
     }
+
+    /// <summary>Event id of <see cref="ChannelStuck(string, string, int, int, long)"/>; part of the event source's contract with tools.</summary>
+    internal const int ChannelStuckEventId = 3;
+
+    /// <summary>Writes <paramref name="info"/> as a <see cref="ChannelStuckEventId"/> event, if anyone listens.</summary>
+    [NonEvent]
+    public void ChannelStuck(BlockedChannelInfo info)
+    {
+        if (IsEnabled(EventLevel.Warning, EventKeywords.All))
+        {
+            ChannelStuck(info.ChannelType.ToString(), info.CreationStackTrace, info.BlockedReaders, info.BlockedWriters,
+                (long)(info.OldestWait ?? TimeSpan.Zero).TotalMilliseconds);
+        }
+    }
+
+    /// <summary>The stuck-operation watchdog found a live channel with an operation parked longer than its threshold.</summary>
+    [Event(ChannelStuckEventId, Level = EventLevel.Warning,
+        Message = "Stuck channel: a {0} has had an operation parked for {4} ms, with {2} blocked reader(s) and {3} blocked writer(s). It was created {1}")]
+    private void ChannelStuck(string channelType, string creationStackTrace, int blockedReaders, int blockedWriters, long oldestWaitMilliseconds) =>
+        WriteEvent(ChannelStuckEventId, channelType, creationStackTrace, blockedReaders, blockedWriters, oldestWaitMilliseconds);
 }
