@@ -44,6 +44,9 @@ internal static class StuckChannelWatchdog
     /// <summary>Created by the first arming; touched only by the holder of <see cref="Armed"/>.</summary>
     private static Timer? s_timer;
 
+    /// <summary>Ticks that looked at the channels; written by ticks only (they never overlap). Lets tests wait for a look.</summary>
+    private static int s_completedLooks;
+
     /// <summary>The threshold, or null when the watchdog is off.</summary>
     internal static TimeSpan? Threshold
     {
@@ -67,6 +70,9 @@ internal static class StuckChannelWatchdog
             EnsureArmed();
         }
     }
+
+    /// <summary>How many ticks have looked at every live channel so far; a tick that starts after a change sees it.</summary>
+    internal static int CompletedLooks => Volatile.Read(ref s_completedLooks);
 
     /// <summary>The threshold in <see cref="Stopwatch"/> ticks, or 0 when off.</summary>
     internal static long ThresholdTimestampTicks => Volatile.Read(ref s_thresholdTimestampTicks);
@@ -138,6 +144,7 @@ internal static class StuckChannelWatchdog
             {
                 LiveChannelRegistry.TrySweep();
                 ReportStuckChannels(thresholdTicks);
+                Volatile.Write(ref s_completedLooks, s_completedLooks + 1);
             }
 
             if (Volatile.Read(ref s_thresholdTimestampTicks) != 0 && LiveChannelRegistry.First is not null)
