@@ -96,11 +96,13 @@ public sealed class StuckOperationTests : IDisposable
     }
 
     [Fact]
-    public async Task Operations_served_canceled_or_completed_in_time_are_never_reported()
+    public void Operations_served_canceled_or_completed_in_time_are_never_reported()
     {
         // The threshold is long against the watchdog's looks (about four per threshold), so that a reader parked
-        // for two looks has waited well under it; the test checks that precondition itself.
-        TimeSpan threshold = TimeSpan.FromSeconds(3);
+        // until one look has run (at most two periods) has waited well under it; the test checks that precondition.
+        // Synchronous on purpose: waiters are pooled per thread, and the test needs the served reader's waiter
+        // to be reused, by this thread, after the threshold has passed.
+        TimeSpan threshold = TimeSpan.FromSeconds(4);
         ChannelDiagnostics.StuckThreshold = threshold;
         var control = new RendezvousChannel<ControlMarker>();
         ValueTask<ControlMarker> controlRead = control.Reader.ReadAsync();
@@ -113,6 +115,8 @@ public sealed class StuckOperationTests : IDisposable
             ValueTask<ServedMarker> served = s_served.Reader.ReadAsync();
             Assert.True(s_served.Writer.TryWrite(new ServedMarker()));
             Assert.True(served.IsCompleted);
+            // Consuming the result returns the waiter to this thread's pool slot, where the next read reuses it.
+            _ = served.Result;
             using (var cts = new CancellationTokenSource())
             {
                 ValueTask<CanceledMarker> canceledRead = canceled.Reader.ReadAsync(cts.Token);
@@ -125,16 +129,17 @@ public sealed class StuckOperationTests : IDisposable
             Assert.True(completedRead.IsCompleted);
 
             // The control, parked since before them, proves that the watchdog looked after the threshold.
-            await NextReportFor<ControlMarker>(count: 1);
+            BlockUntil(() => ReportsFor<ControlMarker>().Count != 0, "the control's report");
 
-            // A new reader on the served channel reuses its pooled waiter: it must be timed from its own park.
+            // A new reader on the served channel reuses the pooled waiter: it must be timed from its own park.
             var parkedFor = Stopwatch.StartNew();
             ValueTask<ServedMarker> again = s_served.Reader.ReadAsync();
-            await WatchdogLooks(2);
+            BlockUntilWatchdogLooks(1);
             Assert.True(parkedFor.Elapsed < threshold, $"Precondition: the second reader was parked for {parkedFor.Elapsed}, under the threshold.");
             Assert.True(s_served.Writer.TryWrite(new ServedMarker()));
             Assert.True(again.IsCompleted);
-            await WatchdogLooks(2);
+            _ = again.Result;
+            BlockUntilWatchdogLooks(2);
 
             Assert.Empty(ReportsFor<ServedMarker>());
             Assert.Empty(ReportsFor<CanceledMarker>());
@@ -301,6 +306,27 @@ public sealed class StuckOperationTests : IDisposable
         // +1: the look in progress now may have started before the caller's last change.
         int target = StuckChannelWatchdog.CompletedLooks + looks + 1;
         return WaitUntil(() => StuckChannelWatchdog.CompletedLooks >= target, $"{looks} more looks of the watchdog");
+    }
+
+    /// <summary>As <see cref="WatchdogLooks"/>, blocking this thread.</summary>
+    private static void BlockUntilWatchdogLooks(int looks)
+    {
+        int target = StuckChannelWatchdog.CompletedLooks + looks + 1;
+        BlockUntil(() => StuckChannelWatchdog.CompletedLooks >= target, $"{looks} more looks of the watchdog");
+    }
+
+    private static void BlockUntil(Func<bool> condition, string what)
+    {
+        var waited = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (waited.Elapsed > Eventually.HangTimeout)
+            {
+                Assert.Fail($"Timed out after {Eventually.HangTimeout.TotalSeconds} s waiting for {what}.");
+            }
+
+            Thread.Sleep(10);
+        }
     }
 
     private static async Task WaitUntil(Func<bool> condition, string what)
