@@ -264,6 +264,32 @@ public sealed class StuckOperationTests : IDisposable
     }
 
     [Fact]
+    public async Task With_detection_on_and_the_watchdog_running_parking_allocates_nothing_per_operation()
+    {
+        // Tracking costs per channel, never per operation: the park timestamp is a field of the pooled waiter.
+        ChannelDiagnostics.StuckThreshold = TimeSpan.FromSeconds(30);
+        var channel = new RendezvousChannel<int>();
+        var ring = new RingBufferChannel<int>(1);
+        Assert.True(StuckChannelWatchdog.Threshold.HasValue);
+        try
+        {
+            await AllocationMeter.AssertAllocationFree(
+                "WriteAsync/ReadAsync, tracked rendezvous, watchdog on",
+                n => Task.WhenAll(ChannelWorkloads.WriteAsyncEach(channel.Writer, n), ChannelWorkloads.ReadAsyncEach(channel.Reader, n)),
+                _output);
+            await AllocationMeter.AssertAllocationFree(
+                "WriteAsync/ReadAsync, tracked ring of 1, watchdog on",
+                n => Task.WhenAll(ChannelWorkloads.WriteAsyncEach(ring.Writer, n), ChannelWorkloads.ReadAsyncEach(ring.Reader, n)),
+                _output);
+        }
+        finally
+        {
+            channel.Writer.Complete();
+            ring.Writer.Complete();
+        }
+    }
+
+    [Fact]
     public void Threshold_must_be_positive_or_null()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => ChannelDiagnostics.StuckThreshold = TimeSpan.Zero);
