@@ -185,6 +185,42 @@ public sealed class StuckOperationTests : IDisposable
     }
 
     [Fact]
+    public async Task Reports_go_to_the_event_source_and_without_a_subscriber_to_Trace()
+    {
+        using var events = new RecordingEventListener();
+        using var trace = new RecordingTraceListener();
+        ChannelDiagnostics.StuckChannelDetected -= OnStuck;
+        System.Diagnostics.Trace.Listeners.Add(trace);
+        var channel = new RendezvousChannel<TracedMarker>();
+        try
+        {
+            ValueTask write = channel.Writer.WriteAsync(new TracedMarker());
+            Assert.False(write.IsCompleted);
+            ChannelDiagnostics.StuckThreshold = ShortThreshold;
+
+            string needle = "RendezvousChannel<" + nameof(TracedMarker) + ">: 0 readers and 1 writer blocked, the oldest for ";
+            await WaitUntil(() => trace.Messages.Any(m => m.Contains(needle, StringComparison.Ordinal)), "the report in Trace");
+            Assert.Contains(trace.Messages, m => m.Contains("Stuck channel (an operation parked longer than 0.1 s): " + needle, StringComparison.Ordinal));
+
+            System.Diagnostics.Tracing.EventWrittenEventArgs written = Assert.Single(events.Events, e =>
+                e.EventId == ChannelEventSource.ChannelStuckEventId &&
+                (string)e.Payload![0]! == typeof(RendezvousChannel<TracedMarker>).ToString());
+            Assert.Equal("ChannelStuck", written.EventName);
+            Assert.Equal(System.Diagnostics.Tracing.EventLevel.Warning, written.Level);
+            Assert.Equal(["channelType", "creationStackTrace", "blockedReaders", "blockedWriters", "oldestWaitMilliseconds"], written.PayloadNames!);
+            Assert.Contains(nameof(Reports_go_to_the_event_source_and_without_a_subscriber_to_Trace), (string)written.Payload![1]!, StringComparison.Ordinal);
+            Assert.Equal(0, written.Payload[2]);
+            Assert.Equal(1, written.Payload[3]);
+            Assert.True((long)written.Payload[4]! >= (long)ShortThreshold.TotalMilliseconds);
+        }
+        finally
+        {
+            System.Diagnostics.Trace.Listeners.Remove(trace);
+            channel.Writer.Complete();
+        }
+    }
+
+    [Fact]
     public void Snapshot_lists_live_channels_with_their_blocked_operations_longest_wait_first()
     {
         var rendezvous = new RendezvousChannel<SnapshotMarker>();
@@ -419,4 +455,37 @@ public sealed class StuckOperationTests : IDisposable
     private sealed class UntrackedMarker;
 
     private sealed class UntrackedRingMarker;
+
+    private sealed class TracedMarker;
+
+    /// <summary>Records the events of the RendezvousChannel event source, as dotnet-trace would see them.</summary>
+    private sealed class RecordingEventListener : System.Diagnostics.Tracing.EventListener
+    {
+        // Initialized before the base constructor, which may already call OnEventSourceCreated.
+        private readonly ConcurrentQueue<System.Diagnostics.Tracing.EventWrittenEventArgs> _events = new();
+
+        public IReadOnlyCollection<System.Diagnostics.Tracing.EventWrittenEventArgs> Events => _events;
+
+        protected override void OnEventSourceCreated(System.Diagnostics.Tracing.EventSource eventSource)
+        {
+            if (eventSource.Name == "RendezvousChannel")
+            {
+                EnableEvents(eventSource, System.Diagnostics.Tracing.EventLevel.Verbose);
+            }
+        }
+
+        protected override void OnEventWritten(System.Diagnostics.Tracing.EventWrittenEventArgs eventData) => _events.Enqueue(eventData);
+    }
+
+    /// <summary>Records what is written to <see cref="System.Diagnostics.Trace"/>.</summary>
+    private sealed class RecordingTraceListener : System.Diagnostics.TraceListener
+    {
+        private readonly ConcurrentQueue<string> _messages = new();
+
+        public IReadOnlyCollection<string> Messages => _messages;
+
+        public override void Write(string? message) => _messages.Enqueue(message ?? string.Empty);
+
+        public override void WriteLine(string? message) => _messages.Enqueue(message ?? string.Empty);
+    }
 }
