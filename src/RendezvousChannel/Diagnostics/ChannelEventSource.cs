@@ -1,4 +1,3 @@
-using System;
 using System.Diagnostics.Tracing;
 
 namespace Rendezvous.Channels.Diagnostics;
@@ -14,7 +13,7 @@ namespace Rendezvous.Channels.Diagnostics;
 /// trace started earlier still sees it.
 /// </remarks>
 [EventSource(Name = "RendezvousChannel")]
-internal sealed class ChannelEventSource : EventSource
+internal sealed partial class ChannelEventSource : EventSource
 {
     /// <summary>Event id of <see cref="ChannelLeaked(string, string, int, int)"/>; part of the event source's contract with tools.</summary>
     internal const int ChannelLeakedEventId = 1;
@@ -55,24 +54,4 @@ internal sealed class ChannelEventSource : EventSource
             WriteEvent(LeakHandlerFailedEventId, message);
         }
     }
-
-    /// <summary>Event id of <see cref="ChannelStuck(string, string, int, int, long)"/>; part of the event source's contract with tools.</summary>
-    internal const int ChannelStuckEventId = 3;
-
-    /// <summary>Writes <paramref name="info"/> as a <see cref="ChannelStuckEventId"/> event, if anyone listens.</summary>
-    [NonEvent]
-    public void ChannelStuck(BlockedChannelInfo info)
-    {
-        if (IsEnabled(EventLevel.Warning, EventKeywords.All))
-        {
-            ChannelStuck(info.ChannelType.ToString(), info.CreationStackTrace, info.BlockedReaders, info.BlockedWriters,
-                (long)(info.OldestWait ?? TimeSpan.Zero).TotalMilliseconds);
-        }
-    }
-
-    /// <summary>The stuck-operation watchdog found a live channel with an operation parked longer than its threshold.</summary>
-    [Event(ChannelStuckEventId, Level = EventLevel.Warning,
-        Message = "Stuck channel: a {0} has had an operation parked for {4} ms, with {2} blocked reader(s) and {3} blocked writer(s). It was created {1}")]
-    private void ChannelStuck(string channelType, string creationStackTrace, int blockedReaders, int blockedWriters, long oldestWaitMilliseconds) =>
-        WriteEvent(ChannelStuckEventId, channelType, creationStackTrace, blockedReaders, blockedWriters, oldestWaitMilliseconds);
 }
