@@ -41,7 +41,7 @@ namespace Rendezvous.Channels;
 /// about 240 bytes per frame deeper (tests/LeakDetectionCost measures it), which is why it is meant for tests
 /// and Debug builds.</para>
 /// </remarks>
-public static class ChannelDiagnostics
+public static partial class ChannelDiagnostics
 {
     /// <summary>The AppContext switch that turns detection on (<c>true</c>) or off (<c>false</c>).</summary>
     internal const string AppContextSwitchName = "RendezvousChannel.LeakDetection";
@@ -131,6 +131,7 @@ public static class ChannelDiagnostics
     {
         Debug.Assert(report is not null);
         ChannelEventSource.Log.ChannelLeaked(report);
+        ChannelMetrics.OnLeakReported();
 
         Action<ChannelLeakReport>? handlers = LeakDetected;
         if (handlers is null)

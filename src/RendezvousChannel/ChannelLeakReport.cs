@@ -78,7 +78,7 @@ public sealed class ChannelLeakReport
         text.Append(count.ToString(CultureInfo.InvariantCulture)).Append(' ').Append(count == 1 ? one : many);
 
     /// <summary>A type's name as C# writes it (<c>RendezvousChannel&lt;Int32&gt;</c>), without namespaces, for a readable message.</summary>
-    private static string FormatTypeName(Type type)
+    internal static string FormatTypeName(Type type)
     {
         if (!type.IsGenericType)
         {

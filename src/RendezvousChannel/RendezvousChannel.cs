@@ -87,6 +87,8 @@ public sealed class RendezvousChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
 
     int ILeakTrackable.BlockedWriters => _lot.BlockedWriters;
 
+    long ILeakTrackable.OldestParkTimestamp => _lot.OldestParkTimestamp;
+
     /// <summary>A read can proceed when a writer is parked, a write when a reader is.</summary>
     bool IReadiness.IsReady(WaiterKind kind) =>
         _lot.HasParked(kind == WaiterKind.Reader ? WaiterKind.Writer : WaiterKind.Reader);

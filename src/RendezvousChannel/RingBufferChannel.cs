@@ -91,6 +91,10 @@ public sealed class RingBufferChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
 
     int ILeakTrackable.BlockedWriters => _lot.BlockedWriters;
 
+    long ILeakTrackable.OldestParkTimestamp => _lot.OldestParkTimestamp;
+
+    int ILeakTrackable.BufferedItems => _ring.Count;
+
     /// <summary>A read can proceed when the ring holds an item, a write when it has room and no writer is parked ahead.</summary>
     bool IReadiness.IsReady(WaiterKind kind) =>
         kind == WaiterKind.Reader ? !_ring.IsEmpty : _ring.HasRoom && !_lot.HasParked(WaiterKind.Writer);

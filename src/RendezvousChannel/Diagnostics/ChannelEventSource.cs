@@ -15,7 +15,7 @@ namespace Rendezvous.Channels.Diagnostics;
 /// trace started earlier still sees it.
 /// </remarks>
 [EventSource(Name = "RendezvousChannel")]
-internal sealed class ChannelEventSource : EventSource
+internal sealed partial class ChannelEventSource : EventSource
 {
     /// <summary>Event id of <see cref="ChannelLeaked(string, string, int, int)"/>; part of the event source's contract with tools.</summary>
     internal const int ChannelLeakedEventId = 1;

@@ -49,6 +49,8 @@ internal sealed class LeakTracker
         Debug.Assert(channel is not null && creationStack is not null);
         _channel = channel;
         _creationStack = creationStack;
+        // Complete now: the live-channel registry (snapshot, watchdog, metrics) may read it from here on.
+        LiveChannelRegistry.Register(this);
     }
 
     /// <summary>Finalizer: reports the channel, unless it was completed (then this never runs: see <see cref="Disarm"/>).</summary>
@@ -143,4 +145,10 @@ internal sealed class LeakTracker
     /// <summary>Reads the report off the channel, which is still intact but unreachable, so its counts are final.</summary>
     private ChannelLeakReport CreateReport() =>
         new(_channel.GetType(), FormatCreationStack(_creationStack), _channel.BlockedReaders, _channel.BlockedWriters);
+
+    /// <summary>The tracked channel, for the live-channel registry.</summary>
+    internal ILeakTrackable Channel => _channel;
+
+    /// <summary>Where the channel was created, for the live-channel registry (which formats it at most once).</summary>
+    internal StackTrace CreationStack => _creationStack;
 }

@@ -51,6 +51,13 @@ internal sealed class ParkingLot<T>
     /// <summary>Writers parked in WriteAsync or WaitToWriteAsync (a racy snapshot, for diagnostics).</summary>
     public int BlockedWriters => _parked.CountLive(WaiterKind.Writer) + _waitingToWrite.CountLive(WaiterKind.Writer);
 
+    /// <summary>
+    /// When the longest-parked live operation of any kind parked (a <see cref="System.Diagnostics.Stopwatch"/>
+    /// timestamp), or 0 if none is parked or park times are not recorded: a racy snapshot, for diagnostics.
+    /// </summary>
+    public long OldestParkTimestamp =>
+        Oldest(_parked.OldestLiveParkTimestamp(), Oldest(_waitingToRead.OldestLiveParkTimestamp(), _waitingToWrite.OldestLiveParkTimestamp()));
+
     /// <summary>Whether any read or write is parked, live or dead (one volatile read).</summary>
     public bool AnyParked => !_parked.IsEmpty;
 
@@ -481,6 +488,9 @@ internal sealed class ParkingLot<T>
             }
         }
     }
+
+    /// <summary>The earlier of two park timestamps, where 0 means none.</summary>
+    private static long Oldest(long first, long second) => first == 0 || (second != 0 && second < first) ? second : first;
 
     private WaiterQueue<bool> WaitingQueue(WaiterKind kind) => kind == WaiterKind.Reader ? _waitingToRead : _waitingToWrite;
 }

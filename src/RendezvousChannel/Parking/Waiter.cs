@@ -82,7 +82,17 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, ITrampo
     /// <summary>The queue this use is parked in, told when a cancellation leaves the waiter dead inside it, so that it can drop it.</summary>
     private WaiterQueue<T>? _owner;
 
+    /// <summary>
+    /// When the current use parked (a <see cref="Stopwatch"/> timestamp), or 0 if park times are not recorded
+    /// (<see cref="Diagnostics.ParkClock"/>). Written by the owner in <see cref="Arm"/>, before the parking CAS
+    /// that publishes it; read only by diagnostics, racily.
+    /// </summary>
+    private long _parkedAt;
+
     public Waiter(WaiterPool<T> pool) => _pool = pool;
+
+    /// <summary>When the current use parked, or 0 if unknown: for diagnostics (the age of a stuck operation) only.</summary>
+    public long ParkedAt => Volatile.Read(ref _parkedAt);
 
     /// <summary>The pool (one per channel) that made this waiter; it never serves another (see <see cref="WaiterPool{T}"/>).</summary>
     public WaiterPool<T> Pool => _pool;
@@ -114,6 +124,8 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, ITrampo
         Debug.Assert(_continuation is null && _error is null, "A rented waiter carries nothing from its last use.");
         Kind = kind;
         _owner = owner;
+        // A diagnostic's timestamp, folded away by the JIT where configuration turned detection off.
+        _parkedAt = Diagnostics.ParkClock.IsRecording ? Stopwatch.GetTimestamp() : 0;
         // Plain write: the parking CAS that follows publishes it to the claimer (see TryClaim).
         _item = item;
         return Version;

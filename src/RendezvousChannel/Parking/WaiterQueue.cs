@@ -366,6 +366,34 @@ internal sealed class WaiterQueue<T>
     }
 
     /// <summary>
+    /// The park timestamp (<see cref="Waiter{T}.ParkedAt"/>) of the longest-parked live entry that has one, or 0:
+    /// a racy snapshot, for diagnostics only. A stamp is kept only if its entry is still pending after it was
+    /// read, so a stamp of a waiter recycled meanwhile is dropped.
+    /// </summary>
+    public long OldestLiveParkTimestamp()
+    {
+        Ring ring = Volatile.Read(ref _ring);
+        long state = ring.ReadState();
+        int count = GetCount(state);
+        uint head = GetHead(state);
+        long oldest = 0;
+        for (int i = 0; i < count; i++)
+        {
+            if (ring.TryPeek(head + (uint)i, out Waiter<T> waiter, out long version))
+            {
+                // The stamp is read before the state (both acquire reads), so a pending state vouches for it.
+                long parkedAt = waiter.ParkedAt;
+                if (parkedAt != 0 && waiter.IsPending(version) && (oldest == 0 || parkedAt < oldest))
+                {
+                    oldest = parkedAt;
+                }
+            }
+        }
+
+        return oldest;
+    }
+
+    /// <summary>
     /// If the head entry is written and dead, pops it by a CAS on the unchanged <paramref name="state"/> and
     /// returns true. A dead entry never becomes live again (its version's claim is final), so the peek
     /// stays true up to the CAS, and the CAS fails if anyone else moved the queue meanwhile.

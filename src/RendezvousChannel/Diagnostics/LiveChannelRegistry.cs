@@ -1,0 +1,177 @@
+// LiveChannelRegistry: the channels that leak detection tracks and that are still alive, held by weak reference,
+// for the snapshot of blocked channels, the stuck-operation watchdog and the metrics.
+//
+// The list is a Treiber stack (R. K. Treiber, "Systems Programming: Coping with Parallelism", IBM RJ 5118, 1986)
+// for registration, with one sweeper at a time unlinking entries behind the head.
+
+using System;
+using System.Diagnostics;
+using System.Threading;
+
+namespace Rendezvous.Channels.Diagnostics;
+
+/// <summary>
+/// Every channel created while <see cref="ChannelDiagnostics.LeakDetectionEnabled"/> is on, from its
+/// <see cref="LeakTracker"/>'s creation until it is completed or collected. Nothing else is in it: a channel
+/// created with detection off never reaches this class.
+/// </summary>
+/// <remarks>
+/// <para>Costs: one entry (and one weak handle) per tracked channel, at its creation; nothing per operation. The
+/// entry references the tracker weakly (a short weak reference), so the registry never keeps a channel alive and
+/// the leak report still fires; the reference is cleared when the channel and its tracker become unreachable,
+/// before the tracker's finalizer reports it, so a collected channel vanishes from here before its leak report
+/// and is never seen again by the watchdog.</para>
+/// <para>Concurrency: registration pushes an entry at the head with a CAS. Entries whose channel was completed
+/// or collected are unlinked by a sweep, run by one thread at a time (a flag taken with an exchange; a thread
+/// that finds it taken skips the sweep rather than wait). Only the sweeper writes the <see cref="Entry.Next"/>
+/// of an entry already in the list, and it moves the head only by CAS, which fails if a registration pushed
+/// meanwhile; so no registration is lost. A walker that stands on an entry being unlinked still reaches every
+/// later entry, because an unlinked entry keeps its link onwards.</para>
+/// </remarks>
+internal static class LiveChannelRegistry
+{
+    /// <summary>Registrations after which a sweep is due at the latest, however few channels survived the last one.</summary>
+    private const int MinRegistrationsBetweenSweeps = 64;
+
+    /// <summary>The most recently registered entry, or null; changed only by CAS.</summary>
+    private static Entry? s_head;
+
+    /// <summary>1 while a sweep runs; taken with an exchange, so that one thread at a time unlinks entries.</summary>
+    private static int s_sweeping;
+
+    /// <summary>Registrations since the last sweep; a sweep is due when they outnumber its survivors (amortized O(1)).</summary>
+    private static int s_registeredSinceSweep;
+
+    /// <summary>Entries that the last sweep kept.</summary>
+    private static int s_survivorsAtLastSweep;
+
+    /// <summary>The most recently registered entry: walk from it along <see cref="Entry.Next"/>. Entries may be dead.</summary>
+    internal static Entry? First => Volatile.Read(ref s_head);
+
+    /// <summary>The tracker's hook, once per tracked channel, when the tracker is complete.</summary>
+    internal static void Register(LeakTracker tracker)
+    {
+        Debug.Assert(tracker is not null);
+        var entry = new Entry(tracker);
+        Entry? head = Volatile.Read(ref s_head);
+        while (true)
+        {
+            entry.Next = head;
+            // Publish the entry: a walker that reads the new head sees its tracker and its link.
+            Entry? witnessed = Interlocked.CompareExchange(ref s_head, entry, head);
+            if (witnessed == head)
+            {
+                break;
+            }
+
+            head = witnessed;
+        }
+
+        ParkClock.OnChannelTracked();
+        ChannelMetrics.OnChannelCreated();
+        // After the push (a full fence): a watchdog that stops now either sees this entry or is seen stopped here.
+        StuckChannelWatchdog.OnChannelTracked();
+
+        if (Interlocked.Increment(ref s_registeredSinceSweep) > Math.Max(MinRegistrationsBetweenSweeps, Volatile.Read(ref s_survivorsAtLastSweep)))
+        {
+            TrySweep();
+        }
+    }
+
+    /// <summary>
+    /// Unlinks the entries of channels that were completed or collected, unless another thread is sweeping. A
+    /// dead entry at the head stays if a registration pushed in front of it meanwhile; the next sweep takes it.
+    /// </summary>
+    internal static void TrySweep()
+    {
+        // Take the sweeper's flag; if another thread holds it, its sweep does the work.
+        if (Interlocked.Exchange(ref s_sweeping, 1) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            Volatile.Write(ref s_registeredSinceSweep, 0);
+            int survivors = 0;
+            Entry? previous = null;
+            Entry? current = Volatile.Read(ref s_head);
+            while (current is not null)
+            {
+                Entry? next = current.Next;
+                if (current.IsLive)
+                {
+                    survivors++;
+                    previous = current;
+                }
+                else if (previous is null)
+                {
+                    // The head moves only by CAS: registrations push there. If one did, keep this entry for now.
+                    if (Interlocked.CompareExchange(ref s_head, next, current) != current)
+                    {
+                        previous = current;
+                    }
+                }
+                else
+                {
+                    // Only the sweeper writes links behind the head. The unlinked entry keeps its own link, so a
+                    // walker standing on it still reaches the rest of the list.
+                    previous.Next = next;
+                }
+
+                current = next;
+            }
+
+            Volatile.Write(ref s_survivorsAtLastSweep, survivors);
+        }
+        finally
+        {
+            // Release the flag: our unlinking is visible to the next sweeper.
+            Volatile.Write(ref s_sweeping, 0);
+        }
+    }
+
+    /// <summary>One tracked channel: a weak reference to its tracker, and what the watchdog remembers about it.</summary>
+    internal sealed class Entry
+    {
+        /// <summary>Short weak reference: cleared when the channel and its tracker become unreachable, before the leak report.</summary>
+        private readonly WeakReference<LeakTracker> _tracker;
+
+        /// <summary>The next older entry, or null. Written before publication by the registering thread, then only by the sweeper.</summary>
+        private Entry? _next;
+
+        /// <summary>The creation stack as text, formatted on first need (formatting costs as much as capturing).</summary>
+        private string? _creationStackTrace;
+
+        internal Entry(LeakTracker tracker) => _tracker = new WeakReference<LeakTracker>(tracker, trackResurrection: false);
+
+        internal Entry? Next
+        {
+            get => Volatile.Read(ref _next);
+            set => Volatile.Write(ref _next, value);
+        }
+
+        /// <summary>
+        /// Watchdog only (its ticks never overlap): the park timestamp of the oldest operation of the episode last
+        /// reported, or 0 if the channel is not in a reported episode.
+        /// </summary>
+        internal long ReportedOldestParkTimestamp { get; set; }
+
+        /// <summary>Watchdog only: the blocked readers of the episode last reported.</summary>
+        internal int ReportedBlockedReaders { get; set; }
+
+        /// <summary>Watchdog only: the blocked writers of the episode last reported.</summary>
+        internal int ReportedBlockedWriters { get; set; }
+
+        /// <summary>Whether the channel is still alive and not completed.</summary>
+        internal bool IsLive => TryGetLiveTracker(out _);
+
+        /// <summary>The tracker of a channel that is alive and not completed; false once it is either.</summary>
+        internal bool TryGetLiveTracker(out LeakTracker tracker) =>
+            _tracker.TryGetTarget(out tracker!) && tracker.IsArmed;
+
+        /// <summary>The creation stack as text, from the caller of the channel's constructor (as in a leak report).</summary>
+        internal string GetCreationStackTrace(LeakTracker tracker) =>
+            _creationStackTrace ??= LeakTracker.FormatCreationStack(tracker.CreationStack);
+    }
+}
