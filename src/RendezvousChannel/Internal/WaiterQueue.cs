@@ -42,7 +42,12 @@ internal enum EnqueueResult
 [DebuggerDisplay("Count = {Count}, Kind = {Kind}")]
 internal sealed class WaiterQueue<T> : IWaiterOwner
 {
+#if COYOTE
+    // Systematic testing (tests/Coyote): the third parked operation fills a ring of 2, so the scenarios' few parties grow it.
+    private const int InitialCapacity = 2;
+#else
     private const int InitialCapacity = 8;
+#endif
     private const int MaxCapacity = 1 << 23;
     private const int CountShift = 32;
     private const long CountUnit = 1L << CountShift;
