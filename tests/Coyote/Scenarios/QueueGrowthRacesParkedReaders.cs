@@ -7,10 +7,10 @@ namespace Rendezvous.Channels.Tests.Coyote.Scenarios;
 
 /// <summary>
 /// The readers' side of <see cref="QueueGrowthRacesParkedWriters"/>: four readers park at once in a waiter queue
-/// that starts with two slots, so it grows while a writer hands two items to parked readers (dequeues), one
-/// reader's token is canceled and the channel is completed. Every read ends once (an item, its own
-/// cancellation, or the completion's refusal), and the items read are exactly the accepted ones. Readers park
-/// on an empty channel of any kind, so this runs on every channel.
+/// that starts with two slots, so it grows while a writer hands two items to parked readers (dequeues), a
+/// WaitToReadAsync caller parks and is canceled (in its own queue, for the reason given there) and the channel
+/// is completed. Every read ends once (an item or the completion's refusal), and the items read are exactly the
+/// accepted ones. Readers park on an empty channel of any kind, so this runs on every channel.
 /// </summary>
 internal static class QueueGrowthRacesParkedReaders
 {
@@ -24,17 +24,19 @@ internal static class QueueGrowthRacesParkedReaders
         var reads = new OperationOutcomes("read", Readers);
         var writes = new OperationOutcomes("write", 2);
         List<int> readAfterwards = [];
+        bool waitToReadCanceled = false;
         Task[] everyone =
         [
             Task.Run(() => reads.ReadAsync(0, channel.Reader, default)),
             Task.Run(() => reads.ReadAsync(1, channel.Reader, default)),
             Task.Run(() => reads.ReadAsync(2, channel.Reader, default)),
-            Task.Run(() => reads.ReadAsync(3, channel.Reader, cancellation.Token)),
+            Task.Run(() => reads.ReadAsync(3, channel.Reader, default)),
             Task.Run(async () =>
             {
                 await writes.WriteAsync(0, channel.Writer, 1, default);
                 await writes.WriteAsync(1, channel.Writer, 2, default);
             }),
+            Task.Run(async () => waitToReadCanceled = await QueueGrowthRacesParkedWriters.WaitToReadIsCanceledAsync(channel.Reader, cancellation)),
             Task.Run(() => ControlledCancellation.Cancel(cancellation)),
             Task.Run(() => channel.Writer.TryComplete()),
         ];
@@ -45,6 +47,7 @@ internal static class QueueGrowthRacesParkedReaders
 
         reads.CheckEachEndedOnce();
         writes.CheckEachEndedOnce();
+        Oracle.Holds(!waitToReadCanceled || cancellation.IsCancellationRequested, "WaitToReadAsync ended canceled although its token was not.");
         Oracle.DeliveredExactlyTheAccepted([.. reads.Completed, .. readAfterwards], writes.Completed);
     }
 }

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Channels;
@@ -8,18 +9,62 @@ namespace Rendezvous.Channels.Tests.Coyote.Scenarios;
 /// <summary>
 /// Four writers park at once in a waiter queue that the controlled copy starts with two slots (WaiterQueue's
 /// COYOTE capacity), so the third and fourth grow it: freeze, copy, install, with every other party helping,
-/// while a reader takes two items (dequeues), one writer's token is canceled (a dead entry, trimmed or copied)
-/// and the channel is completed (closes the queue, drains it). Two enqueuers that find the ring full at once
+/// while a reader takes two items (dequeues), a WaitToWriteAsync caller parks and is canceled, and the channel
+/// is completed (closes the queue, drains it). Two enqueuers that find the ring full at once
 /// both help one growth, so a lost install or a freeze that overwrites a dequeue, a trim or the close shows
 /// here: a parked writer is then never woken (Coyote reports the deadlock), an item is delivered twice or lost,
 /// or a helper spins for a slot nobody will write. Needs a channel where four writers park at most one item
 /// deep: the rendezvous channel and a ring of one.
 /// </summary>
+/// <remarks>
+/// The canceled operation waits in a queue of its own that never fills (WaitingToWrite), not in the growing one:
+/// the scenarios cancel through <see cref="ControlledCancellation"/>, which runs the callback without
+/// interleaving, and a callback that trims a ring that is being grown helps the growth, which may wait for an
+/// enqueuer between its claim and its stamp; that enqueuer would then never get to run (a hang of the test, not
+/// of the channel). Interleaving the callback instead lets the woken awaiter dispose the registration while the
+/// callback runs, which the BCL waits out by spinning where Coyote cannot see.
+/// </remarks>
 internal static class QueueGrowthRacesParkedWriters
 {
     private const int Writers = 4;
 
     public static Scenario Scenario { get; } = new(nameof(QueueGrowthRacesParkedWriters), RunAsync);
+
+    /// <summary>WaitToWriteAsync with <paramref name="source"/>'s token; true if it ended canceled by that token (any other ending is fine here).</summary>
+    internal static async Task<bool> WaitToWriteIsCanceledAsync(ChannelWriter<int> writer, CancellationTokenSource source)
+    {
+        try
+        {
+            await writer.WaitToWriteAsync(source.Token);
+            return false;
+        }
+        catch (OperationCanceledException canceled) when (canceled.CancellationToken == source.Token)
+        {
+            return true;
+        }
+        catch (ChannelClosedException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>WaitToReadAsync with <paramref name="source"/>'s token; true if it ended canceled by that token.</summary>
+    internal static async Task<bool> WaitToReadIsCanceledAsync(ChannelReader<int> reader, CancellationTokenSource source)
+    {
+        try
+        {
+            await reader.WaitToReadAsync(source.Token);
+            return false;
+        }
+        catch (OperationCanceledException canceled) when (canceled.CancellationToken == source.Token)
+        {
+            return true;
+        }
+        catch (ChannelClosedException)
+        {
+            return false;
+        }
+    }
 
     private static async Task RunAsync(Channel<int> channel)
     {
@@ -27,17 +72,19 @@ internal static class QueueGrowthRacesParkedWriters
         var writes = new OperationOutcomes("write", Writers);
         var reads = new OperationOutcomes("read", 2);
         List<int> readAfterwards = [];
+        bool waitToWriteCanceled = false;
         Task[] everyone =
         [
             Task.Run(() => writes.WriteAsync(0, channel.Writer, 1, default)),
             Task.Run(() => writes.WriteAsync(1, channel.Writer, 2, default)),
             Task.Run(() => writes.WriteAsync(2, channel.Writer, 3, default)),
-            Task.Run(() => writes.WriteAsync(3, channel.Writer, 4, cancellation.Token)),
+            Task.Run(() => writes.WriteAsync(3, channel.Writer, 4, default)),
             Task.Run(async () =>
             {
                 await reads.ReadAsync(0, channel.Reader, default);
                 await reads.ReadAsync(1, channel.Reader, default);
             }),
+            Task.Run(async () => waitToWriteCanceled = await WaitToWriteIsCanceledAsync(channel.Writer, cancellation)),
             Task.Run(() => ControlledCancellation.Cancel(cancellation)),
             Task.Run(() => channel.Writer.TryComplete()),
         ];
@@ -48,6 +95,7 @@ internal static class QueueGrowthRacesParkedWriters
 
         writes.CheckEachEndedOnce();
         reads.CheckEachEndedOnce();
+        Oracle.Holds(!waitToWriteCanceled || cancellation.IsCancellationRequested, "WaitToWriteAsync ended canceled although its token was not.");
         Oracle.DeliveredExactlyTheAccepted([.. reads.Completed, .. readAfterwards], writes.Completed);
     }
 }
