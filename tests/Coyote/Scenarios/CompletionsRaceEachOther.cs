@@ -30,8 +30,8 @@ internal static class CompletionsRaceEachOther
         Task[] everyone =
         [
             .. errors.Select((error, i) => Task.Run(() => completed[i] = channel.Writer.TryComplete(error))),
-            Task.Run(() => writes.WriteAsync(0, channel.Writer, 1, default)),
-            Task.Run(() => writes.WriteAsync(1, channel.Writer, 2, default)),
+            Task.Run(() => writes.WriteAsync(0, channel.Writer, 1)),
+            Task.Run(() => writes.WriteAsync(1, channel.Writer, 2)),
             Task.Run(async () => readerEnd = await ReadUntilRefusedAsync(channel.Reader, readByReader)),
             Task.Run(async () => waitToReadEnd = await WaitToReadUntilEndAsync(channel.Reader, readByWaitToRead)),
             Task.Run(async () => waitToWriteEnd = await WaitToWriteUntilEndAsync(channel.Writer, 3, acceptedByWaitToWrite)),
