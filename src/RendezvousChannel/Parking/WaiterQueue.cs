@@ -70,7 +70,12 @@ internal enum EnqueueResult
 internal sealed class WaiterQueue<T>
 {
     /// <summary>The capacity of a new queue's ring, and what a shrink returns to.</summary>
+#if COYOTE
+    // Systematic testing (tests/Coyote): the third parked operation fills a ring of 2, so the scenarios' few parties grow it.
+    internal const int InitialCapacity = 2;
+#else
     internal const int InitialCapacity = 8;
+#endif
 
     /// <summary>
     /// The most entries a queue may hold at once: its ring never grows larger (2^23 slots, the largest power of two
