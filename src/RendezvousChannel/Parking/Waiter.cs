@@ -337,8 +337,6 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, ITrampo
         }
     }
 
-    void ITrampolineWorkItem.InvokeContinuation() => InvokeContinuation();
-
     private void InvokeContinuation()
     {
         // Read everything first: the continuation calls GetResult, which recycles this waiter.

@@ -19,9 +19,11 @@ namespace Rendezvous.Channels.Scheduling;
 /// </summary>
 internal static class ContinuationScheduler
 {
-    private static readonly SendOrPostCallback s_postToContext = static state => ((ITrampolineWorkItem)state!).InvokeContinuation();
+    // Both run the continuation under the ExecutionContext its awaiter captured (RunContinuation), as
+    // ManualResetValueTaskSourceCore does: Post and StartNew flow the waker's context, which is not the awaiter's.
+    private static readonly SendOrPostCallback s_postToContext = static state => ((ITrampolineWorkItem)state!).RunContinuation();
 
-    private static readonly Action<object?> s_runOnTaskScheduler = static state => ((ITrampolineWorkItem)state!).InvokeContinuation();
+    private static readonly Action<object?> s_runOnTaskScheduler = static state => ((ITrampolineWorkItem)state!).RunContinuation();
 
     /// <summary>
     /// For an awaiter that asks to continue on its scheduling context: the SynchronizationContext or TaskScheduler
