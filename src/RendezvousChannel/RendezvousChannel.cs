@@ -63,13 +63,32 @@ public sealed class RendezvousChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
     /// <summary>Reports this channel if it is collected without having been completed; null when detection is off.</summary>
     private readonly LeakTracker? _leakTracker;
 
-    /// <summary>Creates an open rendezvous channel.</summary>
+    /// <summary>Creates an open rendezvous channel whose woken continuations run on the thread pool (<see cref="ContinuationMode.ThreadPool"/>).</summary>
     public RendezvousChannel()
+        : this(mayChain: false)
     {
-        _lot = new ParkingLot<T>(_completion, this);
+    }
+
+    /// <summary>Creates an open rendezvous channel as <paramref name="options"/> say (copied: later changes to them do not apply).</summary>
+    /// <param name="options">The continuation mode.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
+    public RendezvousChannel(RendezvousChannelOptions options)
+        : this(NotNull(options).MayChain)
+    {
+    }
+
+    private RendezvousChannel(bool mayChain)
+    {
+        _lot = new ParkingLot<T>(_completion, this, mayChain);
         Reader = new RendezvousReader(this);
         Writer = new RendezvousWriter(this);
         _leakTracker = LeakTracker.TryCreate(this);
+    }
+
+    private static RendezvousChannelOptions NotNull(RendezvousChannelOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options;
     }
 
     int ILeakTrackable.BlockedReaders => _lot.BlockedReaders;

@@ -82,6 +82,12 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, ITrampo
     /// <summary>The queue this use is parked in, told when a cancellation leaves the waiter dead inside it, so that it can drop it.</summary>
     private WaiterQueue<T>? _owner;
 
+    /// <summary>
+    /// Whether this use's continuation may be chained (its channel is in <see cref="ContinuationMode.Chained"/> mode
+    /// and the process allows it). Set per use by <see cref="Arm"/>: pooled waiters move between channels.
+    /// </summary>
+    private bool _mayChain;
+
     public Waiter(WaiterPool<T> pool) => _pool = pool;
 
     /// <summary>The token the current use hands to its <see cref="ValueTask"/>: the low 16 bits of its version.</summary>
@@ -99,14 +105,16 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, ITrampo
 
     /// <summary>
     /// Prepares a freshly rented waiter for one operation, to be parked in <paramref name="owner"/>, and returns its
-    /// version. A writer offers <paramref name="item"/>; anyone else passes <c>default</c>.
+    /// version. A writer offers <paramref name="item"/>; anyone else passes <c>default</c>. <paramref name="mayChain"/>:
+    /// whether its continuation may run chained on its waker's worker (see <see cref="ContinuationScheduler"/>).
     /// </summary>
-    public long Arm(WaiterKind kind, WaiterQueue<T> owner, T item)
+    public long Arm(WaiterKind kind, WaiterQueue<T> owner, T item, bool mayChain)
     {
         Debug.Assert((_state & StatusMask) == (long)WaiterStatus.Pending, "A rented waiter starts pending.");
         Debug.Assert(_continuation is null && _error is null, "A rented waiter carries nothing from its last use.");
         Kind = kind;
         _owner = owner;
+        _mayChain = mayChain;
         // Plain write: the parking CAS that follows publishes it to the claimer (see TryClaim).
         _item = item;
         return Version;
@@ -319,10 +327,10 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, ITrampo
     private void ScheduleContinuation(Action<object?> continuation)
     {
         _scheduledContinuation = continuation;
-        ContinuationScheduler.Schedule(this, _schedulingContext);
+        ContinuationScheduler.Schedule(this, _schedulingContext, _mayChain);
     }
 
-    void IThreadPoolWorkItem.Execute() => ContinuationScheduler.RunFromThreadPool(this);
+    void IThreadPoolWorkItem.Execute() => ContinuationScheduler.RunFromThreadPool(this, _mayChain);
 
     void ITrampolineWorkItem.RunContinuation()
     {
