@@ -15,11 +15,12 @@ internal static class Program
           compare [BenchmarkDotNet args]   short job (a few minutes), then a table of us vs the BCL
           full    [BenchmarkDotNet args]   BenchmarkDotNet's default job (long; numbers worth publishing)
           dry     [BenchmarkDotNet args]   every benchmark once (CI); exits 1 if any benchmark failed
-          rounds  [--rounds N]             rendezvous vs CreateBounded(0) in one process, interleaved round by round
+          rounds  [--rounds N] [--mode threadpool|chained]
+                                           rendezvous vs CreateBounded(0) in one process, interleaved round by round
                                            (ping-pong, 1->1, 4->4); prints medians of the per-round ratios
           citizenship [--quick] [--service-seconds S]
                                            five scenarios: what continuation scheduling costs the rest of
-                                           the process, BCL vs ours vs ours with chaining off; a markdown table
+                                           the process, BCL vs ours (default) vs ours (Chained); a markdown table
           diff <baseline.json|dir> <new.json|dir> [--threshold 10%] [--fail-on-regression]
                                            compares the ours/baseline time ratios of two JSON exports
           <BenchmarkDotNet args>           anything else goes to BenchmarkSwitcher as is (e.g. --list flat)
@@ -45,8 +46,6 @@ internal static class Program
                 return RoundsCommand.Execute(rest, Console.Out);
             case "citizenship":
                 return Citizenship.CitizenshipCommand.Execute(rest, Console.Out);
-            case Citizenship.CitizenshipCommand.ChildCommand:
-                return Citizenship.CitizenshipCommand.ExecuteChild(rest, Console.Out);
             case "diff":
                 return DiffCommand.Execute(rest, Console.Out);
             default:
