@@ -46,9 +46,10 @@ namespace Rendezvous.Channels;
 /// races a cancellation, exactly one of them wins.</description></item>
 /// </list>
 /// <para>Continuations of woken operations run asynchronously, never inside the operation that wakes them: on
-/// the thread pool, or, when the waker is itself a channel continuation, next on the same worker, right after
-/// the waker's continuation returns (continuation chaining, Go's <c>runnext</c>; see README.md for its
-/// trade-offs and the switch that turns it off).</para>
+/// the thread pool's global queue by default, as with <c>Channel.CreateBounded</c>; or, in
+/// <see cref="ContinuationMode.Chained"/> mode (<see cref="RendezvousChannelOptions"/>), when the waker is itself a
+/// channel continuation, next on the same worker, right after the waker's continuation returns (continuation
+/// chaining, Go's <c>runnext</c>; see README.md for its trade-offs and the switch that turns it off).</para>
 /// </remarks>
 /// <typeparam name="T">The type of the items.</typeparam>
 [DebuggerDisplay("{DebuggerDisplay,nq}")]

@@ -1,8 +1,8 @@
 // ContinuationScheduler: where a woken channel operation's continuation runs, decided in one place.
 //
 // The order of preference follows ManualResetValueTaskSourceCore (the awaiter's captured SynchronizationContext,
-// then its TaskScheduler, then the thread pool), with one step of our own before the pool: the waker's
-// continuation trampoline (ContinuationTrampoline.cs, Go's runnext).
+// then its TaskScheduler, then the thread pool's global queue), with one step of our own before the pool for channels
+// in ContinuationMode.Chained: the waker's continuation trampoline (ContinuationTrampoline.cs, Go's runnext).
 
 using System;
 using System.Runtime.CompilerServices;
@@ -13,8 +13,9 @@ namespace Rendezvous.Channels.Scheduling;
 
 /// <summary>
 /// Decides where the continuation of a woken channel operation runs: in the SynchronizationContext or
-/// TaskScheduler its awaiter captured; otherwise next on this worker's <see cref="ContinuationTrampoline"/> when
-/// the waker is itself a chained continuation, else on the thread pool. Always asynchronously: user code never
+/// TaskScheduler its awaiter captured (under the ExecutionContext it captured); otherwise, for a channel in
+/// <see cref="ContinuationMode.Chained"/> mode, next on this worker's <see cref="ContinuationTrampoline"/> when the
+/// waker is itself a chained continuation; else on the thread pool's global queue. Always asynchronously: user code never
 /// runs inside the channel operation that woke it, so it can neither deadlock that operation nor dive its stack.
 /// </summary>
 internal static class ContinuationScheduler
