@@ -15,11 +15,12 @@ internal static class Program
           compare [BenchmarkDotNet args]   short job (a few minutes), then a table of us vs the BCL
           full    [BenchmarkDotNet args]   BenchmarkDotNet's default job (long; numbers worth publishing)
           dry     [BenchmarkDotNet args]   every benchmark once (CI); exits 1 if any benchmark failed
-          rounds  [--rounds N]             rendezvous vs CreateBounded(0) in one process, interleaved round by round
+          rounds  [--rounds N] [--mode threadpool|chained]
+                                           rendezvous vs CreateBounded(0) in one process, interleaved round by round
                                            (ping-pong, 1->1, 4->4); prints medians of the per-round ratios
           citizenship [--quick] [--service-seconds S]
                                            five scenarios: what continuation scheduling costs the rest of
-                                           the process, BCL vs ours vs ours with chaining off; a markdown table
+                                           the process, BCL vs ours (default) vs ours (Chained); a markdown table
           storm [--seconds S]              a storm of random cancellations on both sides, CreateBounded(0)/(16) vs
                                            ours, S seconds each; audits every item (lost, delivered after canceled)
           diff <baseline.json|dir> <new.json|dir> [--threshold 10%] [--fail-on-regression]
@@ -47,8 +48,6 @@ internal static class Program
                 return RoundsCommand.Execute(rest, Console.Out);
             case "citizenship":
                 return Citizenship.CitizenshipCommand.Execute(rest, Console.Out);
-            case Citizenship.CitizenshipCommand.ChildCommand:
-                return Citizenship.CitizenshipCommand.ExecuteChild(rest, Console.Out);
             case "storm":
                 return Storm.StormCommand.Execute(rest, Console.Out);
             case "diff":

@@ -10,7 +10,8 @@ using Rendezvous.Channels.Benchmarks.Workloads;
 namespace Rendezvous.Channels.Benchmarks.Rounds;
 
 /// <summary>
-/// <c>rounds [--rounds N]</c>: the rendezvous speed targets as stated. In this one process, ours and
+/// <c>rounds [--rounds N] [--mode threadpool|chained]</c>: the rendezvous speed targets as stated. In this one process, ours
+/// (in the given <see cref="ContinuationMode"/>, default <see cref="ContinuationMode.ThreadPool"/>, the library's default) and
 /// <c>Channel.CreateBounded&lt;int&gt;(0)</c> (default options) run each workload back to back in every round, in
 /// alternating order so that neither side always runs on the heels of the other; slow drifts of a shared
 /// machine hit both halves of a round alike and cancel in its ratio. Complements BenchmarkDotNet's
@@ -39,17 +40,16 @@ internal static class RoundsCommand
 
     public static int Execute(string[] args, TextWriter output)
     {
-        int rounds = DefaultRounds;
-        if (args.Length != 0 && !(args.Length == 2 && args[0] == "--rounds" &&
-            int.TryParse(args[1], NumberStyles.None, CultureInfo.InvariantCulture, out rounds) && rounds >= 1))
+        if (!TryParse(args, out int rounds, out ContinuationMode mode))
         {
-            output.WriteLine("Usage: rounds [--rounds N]   (N >= 1, default 21)");
+            output.WriteLine("Usage: rounds [--rounds N] [--mode threadpool|chained]   (N >= 1, default 21; mode default threadpool)");
             return 2;
         }
 
-        Channel<int>[] ours = [new RendezvousChannel<int>(), new RendezvousChannel<int>()];
+        var options = new RendezvousChannelOptions { ContinuationMode = mode };
+        Channel<int>[] ours = [new RendezvousChannel<int>(options), new RendezvousChannel<int>(options)];
         Channel<int>[] baseline = [Channel.CreateBounded<int>(0), Channel.CreateBounded<int>(0)];
-        output.WriteLine($"RendezvousChannel<int> vs Channel.CreateBounded<int>(0), default options, {Environment.ProcessorCount} cores.");
+        output.WriteLine($"RendezvousChannel<int> (ContinuationMode.{mode}) vs Channel.CreateBounded<int>(0), default options, {Environment.ProcessorCount} cores.");
         output.WriteLine($"{rounds} rounds of {OperationsPerRound} operations per workload after {s_warmUp.TotalSeconds:F0} s of warm-up rounds; ours and the BCL back to back in each round, order alternating.");
         var table = new TextTable("Workload", ">Ours ns/op (median)", ">BCL ns/op (median)", ">Ratio (median of rounds)", ">Ratio (quartiles)");
         foreach ((string name, Workload workload) in s_workloads)
@@ -70,6 +70,40 @@ internal static class RoundsCommand
 
         table.Write(output);
         return 0;
+    }
+
+    private static bool TryParse(string[] args, out int rounds, out ContinuationMode mode)
+    {
+        rounds = DefaultRounds;
+        mode = ContinuationMode.ThreadPool;
+        for (int i = 0; i < args.Length; i += 2)
+        {
+            if (i + 1 == args.Length)
+            {
+                return false;
+            }
+
+            switch (args[i], args[i + 1])
+            {
+                case ("--rounds", string value):
+                    if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out rounds) || rounds < 1)
+                    {
+                        return false;
+                    }
+
+                    break;
+                case ("--mode", "threadpool"):
+                    mode = ContinuationMode.ThreadPool;
+                    break;
+                case ("--mode", "chained"):
+                    mode = ContinuationMode.Chained;
+                    break;
+                default:
+                    return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Warms up, then times <paramref name="rounds"/> rounds of both sides, the order alternating.</summary>

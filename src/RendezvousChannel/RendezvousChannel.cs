@@ -54,9 +54,10 @@ namespace Rendezvous.Channels;
 /// works on unchanged (the next one parks once others have left; completion still wakes everyone).</description></item>
 /// </list>
 /// <para>Continuations of woken operations run asynchronously, never inside the operation that wakes them: on
-/// the thread pool, or, when the waker is itself a channel continuation, next on the same worker, right after
-/// the waker's continuation returns (continuation chaining, Go's <c>runnext</c>; see README.md for its
-/// trade-offs and the switch that turns it off).</para>
+/// the thread pool's global queue by default, as with <c>Channel.CreateBounded</c>; or, in
+/// <see cref="ContinuationMode.Chained"/> mode (<see cref="RendezvousChannelOptions"/>), when the waker is itself a
+/// channel continuation, next on the same worker, right after the waker's continuation returns (continuation
+/// chaining, Go's <c>runnext</c>; see README.md for its trade-offs and the switch that turns it off).</para>
 /// </remarks>
 /// <typeparam name="T">The type of the items.</typeparam>
 [DebuggerDisplay("{DebuggerDisplay,nq}")]
@@ -71,10 +72,23 @@ public sealed class RendezvousChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
     /// <summary>Reports this channel if it is collected without having been completed; null when detection is off.</summary>
     private readonly LeakTracker? _leakTracker;
 
-    /// <summary>Creates an open rendezvous channel.</summary>
+    /// <summary>Creates an open rendezvous channel whose woken continuations run on the thread pool (<see cref="ContinuationMode.ThreadPool"/>).</summary>
     public RendezvousChannel()
+        : this(mayChain: false)
     {
-        _lot = new ParkingLot<T>(_completion, this);
+    }
+
+    /// <summary>Creates an open rendezvous channel as <paramref name="options"/> say (copied: later changes to them do not apply).</summary>
+    /// <param name="options">The continuation mode.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
+    public RendezvousChannel(RendezvousChannelOptions options)
+        : this(NotNull(options).MayChain)
+    {
+    }
+
+    private RendezvousChannel(bool mayChain)
+    {
+        _lot = new ParkingLot<T>(_completion, this, mayChain);
         Reader = new RendezvousReader(this);
         Writer = new RendezvousWriter(this);
         _leakTracker = LeakTracker.TryCreate(this);
@@ -82,6 +96,12 @@ public sealed class RendezvousChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
 
     /// <summary>The parking layer, for tests (queue capacities, a lowered limit on parked operations).</summary>
     internal ParkingLot<T> Lot => _lot;
+
+    private static RendezvousChannelOptions NotNull(RendezvousChannelOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options;
+    }
 
     int ILeakTrackable.BlockedReaders => _lot.BlockedReaders;
 

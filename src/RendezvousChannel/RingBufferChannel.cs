@@ -64,18 +64,29 @@ public sealed class RingBufferChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
     /// <summary>Reports this channel if it is collected without having been completed; null when detection is off.</summary>
     private readonly LeakTracker? _leakTracker;
 
-    /// <summary>Creates an open channel that holds at most <paramref name="capacity"/> items.</summary>
+    /// <summary>
+    /// Creates an open channel that holds at most <paramref name="capacity"/> items, whose woken continuations run on
+    /// the thread pool (<see cref="ContinuationMode.ThreadPool"/>).
+    /// </summary>
     /// <param name="capacity">The exact number of items the channel can hold; at least 1.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="capacity"/> is less than 1 or more than 2^30.</exception>
     public RingBufferChannel(int capacity)
+        : this(ValidateCapacity(capacity), mayChain: false)
     {
-        if (capacity < 1 || capacity > MaxCapacity)
-        {
-            ThrowCapacityOutOfRange(capacity);
-        }
+    }
 
+    /// <summary>Creates an open channel as <paramref name="options"/> say (copied: later changes to them do not apply).</summary>
+    /// <param name="options">The capacity and the continuation mode.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
+    public RingBufferChannel(RingBufferChannelOptions options)
+        : this(NotNull(options).Capacity, options.MayChain)
+    {
+    }
+
+    private RingBufferChannel(int capacity, bool mayChain)
+    {
         _ring = new BoundedItemRing<T>(capacity);
-        _lot = new ParkingLot<T>(_completion, this);
+        _lot = new ParkingLot<T>(_completion, this, mayChain);
         Reader = new RingBufferReader(this);
         Writer = new RingBufferWriter(this);
         _leakTracker = LeakTracker.TryCreate(this);
@@ -215,6 +226,23 @@ public sealed class RingBufferChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
         _lot.FailParked();
         _lot.FailWaitToCallers(WaiterKind.Reader);
         _completion.SignalDrained();
+    }
+
+    /// <summary>Returns <paramref name="capacity"/> if a ring can hold that many items; throws otherwise.</summary>
+    internal static int ValidateCapacity(int capacity)
+    {
+        if (capacity < 1 || capacity > MaxCapacity)
+        {
+            ThrowCapacityOutOfRange(capacity);
+        }
+
+        return capacity;
+    }
+
+    private static RingBufferChannelOptions NotNull(RingBufferChannelOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options;
     }
 
     [DoesNotReturn]

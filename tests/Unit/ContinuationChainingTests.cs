@@ -12,10 +12,15 @@ namespace Rendezvous.Channels.Tests.Unit;
 /// Continuation chaining (Scheduling/ContinuationTrampoline.cs): an operation woken from inside a channel
 /// continuation runs next on the same worker instead of going through the thread-pool queue. These tests pin
 /// down what must stay true of it: nothing that works with the thread pool deadlocks with a chain, and each
-/// chained continuation starts from the contexts a fresh work item would have.
+/// chained continuation starts from the contexts a fresh work item would have. (Channels chain only in
+/// <see cref="ContinuationMode.Chained"/> mode.)
 /// </summary>
+[Collection(SchedulerCollection.Name)]
 public class ContinuationChainingTests
 {
+    /// <summary>A rendezvous channel whose woken continuations may be chained (not the default).</summary>
+    internal static RendezvousChannel<T> Chained<T>() => new(new RendezvousChannelOptions { ContinuationMode = ContinuationMode.Chained });
+
     /// <summary>Far beyond the rescuer's few milliseconds; only a deadlock reaches it.</summary>
     private static readonly TimeSpan s_replyTimeout = TimeSpan.FromSeconds(30);
 
@@ -40,8 +45,8 @@ public class ContinuationChainingTests
 
     private static async Task<bool> ClientBlocksOnTheServerItWoke()
     {
-        var trigger = new RendezvousChannel<int>();
-        var requests = new RendezvousChannel<int>();
+        var trigger = Chained<int>();
+        var requests = Chained<int>();
         using var served = new ManualResetEventSlim();
 
         Task server = Task.Run(async () =>
@@ -90,8 +95,8 @@ public class ContinuationChainingTests
 
     private static async Task<(string? Flowed, SynchronizationContext? Context, bool Chained)> SecondContinuationAfterADirtyFirst()
     {
-        var first = new RendezvousChannel<int>();
-        var second = new RendezvousChannel<int>();
+        var first = Chained<int>();
+        var second = Chained<int>();
         var flowed = new AsyncLocal<string?>();
         var observed = new TaskCompletionSource<(string?, SynchronizationContext?, bool)>(
             TaskCreationOptions.RunContinuationsAsynchronously);
@@ -149,7 +154,7 @@ public class ContinuationChainingTests
     private static async Task RunWithBlockingReader()
     {
         const int Writers = 4, Readers = 2, PerWriter = 4000, MaxBlocks = 40;
-        var channel = new RendezvousChannel<long>();
+        var channel = Chained<long>();
         long[] seen = new long[Writers * PerWriter];
         int[] written = new int[Writers];
         int blocked = 0, ownRescues = 0;
@@ -216,7 +221,7 @@ public class ContinuationChainingTests
         Assert.True(ownRescues > 0, $"No deferred writer was rescued in {blocked} blocks: the scenario did not happen.");
     }
 
-    private static async Task WaitUntilParkedReaders(RendezvousChannel<int> channel, int readers)
+    internal static async Task WaitUntilParkedReaders(RendezvousChannel<int> channel, int readers)
     {
         // The channel's own diagnostics count parked operations (the same count its leak report gives).
         var deadline = DateTime.UtcNow + Eventually.HangTimeout;

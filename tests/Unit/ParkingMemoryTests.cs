@@ -98,7 +98,7 @@ public class ParkingMemoryTests(ITestOutputHelper output)
         var queue = new WaiterQueue<int>();
         var pool = new WaiterPool<int>();
         Waiter<int>[] waiters = Enumerable.Range(0, 64).Select(_ => pool.Rent()).ToArray();
-        long[] versions = waiters.Select(waiter => waiter.Arm(WaiterKind.Reader, queue, 0)).ToArray();
+        long[] versions = waiters.Select(waiter => waiter.Arm(WaiterKind.Reader, queue, 0, mayChain: false)).ToArray();
         int shrinks = 0, mistakes = 0;
         long[] allocatedPerRound = new long[64];
         for (int round = 0; round < allocatedPerRound.Length; round++)

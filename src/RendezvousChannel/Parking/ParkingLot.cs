@@ -39,10 +39,14 @@ internal sealed class ParkingLot<T>
     private readonly ChannelCompletion _completion;
     private readonly IReadiness _readiness;
 
-    public ParkingLot(ChannelCompletion completion, IReadiness readiness)
+    /// <summary>Whether the continuations of this channel's woken operations may be chained (its <see cref="ContinuationMode"/>).</summary>
+    private readonly bool _mayChain;
+
+    public ParkingLot(ChannelCompletion completion, IReadiness readiness, bool mayChain)
     {
         _completion = completion;
         _readiness = readiness;
+        _mayChain = mayChain;
     }
 
     /// <summary>Readers parked in ReadAsync or WaitToReadAsync (a racy snapshot, for diagnostics).</summary>
@@ -86,7 +90,7 @@ internal sealed class ParkingLot<T>
     public Waiter<T> RentReader(out long version)
     {
         Waiter<T> waiter = _pool.Rent();
-        version = waiter.Arm(WaiterKind.Reader, _parked, default!);
+        version = waiter.Arm(WaiterKind.Reader, _parked, default!, _mayChain);
         return waiter;
     }
 
@@ -94,7 +98,7 @@ internal sealed class ParkingLot<T>
     public Waiter<T> RentWriter(T item, out long version)
     {
         Waiter<T> waiter = _pool.Rent();
-        version = waiter.Arm(WaiterKind.Writer, _parked, item);
+        version = waiter.Arm(WaiterKind.Writer, _parked, item, _mayChain);
         return waiter;
     }
 
@@ -368,7 +372,7 @@ internal sealed class ParkingLot<T>
 
         WaiterQueue<bool> queue = WaitingQueue(kind);
         Waiter<bool> waiter = _signalPool.Rent();
-        long version = waiter.Arm(kind, queue, default);
+        long version = waiter.Arm(kind, queue, default, _mayChain);
         EnqueueResult parked = queue.TryEnqueue(kind, waiter, version);
         if (parked == EnqueueResult.Full)
         {

@@ -89,6 +89,12 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, ITrampo
     /// </summary>
     private long _parkedAt;
 
+    /// <summary>
+    /// Whether this use's continuation may be chained (its channel is in <see cref="ContinuationMode.Chained"/> mode
+    /// and the process allows it). Set per use by <see cref="Arm"/>, by the channel that armed it.
+    /// </summary>
+    private bool _mayChain;
+
     public Waiter(WaiterPool<T> pool) => _pool = pool;
 
     /// <summary>When the current use parked, or 0 if unknown: for diagnostics (the age of a stuck operation) only.</summary>
@@ -116,9 +122,10 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, ITrampo
 
     /// <summary>
     /// Prepares a freshly rented waiter for one operation, to be parked in <paramref name="owner"/>, and returns its
-    /// version. A writer offers <paramref name="item"/>; anyone else passes <c>default</c>.
+    /// version. A writer offers <paramref name="item"/>; anyone else passes <c>default</c>. <paramref name="mayChain"/>:
+    /// whether its continuation may run chained on its waker's worker (see <see cref="ContinuationScheduler"/>).
     /// </summary>
-    public long Arm(WaiterKind kind, WaiterQueue<T> owner, T item)
+    public long Arm(WaiterKind kind, WaiterQueue<T> owner, T item, bool mayChain)
     {
         Debug.Assert((_state & StatusMask) == (long)WaiterStatus.Pending, "A rented waiter starts pending.");
         Debug.Assert(_continuation is null && _error is null, "A rented waiter carries nothing from its last use.");
@@ -126,6 +133,7 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, ITrampo
         _owner = owner;
         // A diagnostic's timestamp, folded away by the JIT where configuration turned detection off.
         _parkedAt = Diagnostics.ParkClock.IsRecording ? Stopwatch.GetTimestamp() : 0;
+        _mayChain = mayChain;
         // Plain write: the parking CAS that follows publishes it to the claimer (see TryClaim).
         _item = item;
         return Version;
@@ -376,10 +384,10 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, ITrampo
     private void ScheduleContinuation(Action<object?> continuation)
     {
         _scheduledContinuation = continuation;
-        ContinuationScheduler.Schedule(this, _schedulingContext);
+        ContinuationScheduler.Schedule(this, _schedulingContext, _mayChain);
     }
 
-    void IThreadPoolWorkItem.Execute() => ContinuationScheduler.RunFromThreadPool(this);
+    void IThreadPoolWorkItem.Execute() => ContinuationScheduler.RunFromThreadPool(this, _mayChain);
 
     void ITrampolineWorkItem.RunContinuation()
     {
@@ -393,8 +401,6 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, ITrampo
             ExecutionContext.Run(context, s_runInContext, this);
         }
     }
-
-    void ITrampolineWorkItem.InvokeContinuation() => InvokeContinuation();
 
     private void InvokeContinuation()
     {

@@ -13,39 +13,48 @@ namespace Rendezvous.Channels.Scheduling;
 
 /// <summary>
 /// Runs a channel continuation woken from inside another channel continuation on the same worker, right after
-/// the waking continuation returns, instead of queueing it to the thread pool.
+/// the waking continuation returns, instead of queueing it to the thread pool (channels in
+/// <see cref="ContinuationMode.Chained"/> mode only).
 /// </summary>
 /// <remarks>
 /// <para>Why: between two async loops that meet on a channel, each hand-off otherwise costs a thread-pool
 /// dispatch, and each enqueue asks the pool for another worker, which wakes, spins, and often steals the item
 /// to the other core. A chain replaces both with one CAS.</para>
-/// <para>The rules, which keep it safe:</para>
+/// <para>The rules, which keep it safe and a good citizen of the pool:</para>
 /// <list type="bullet">
 /// <item><description>Only a thread that is running a chain (<see cref="Run"/>, i.e. the thread pool is running
-/// one of our waiters) defers, and only while its FIFO has room; every other wake-up goes to the pool as
-/// before.</description></item>
-/// <item><description>A deferred continuation runs from the loop in <see cref="Run"/> after the waking one
+/// one of our waiters) defers, and only while its FIFO has room; every other wake-up goes to the pool's global
+/// queue.</description></item>
+/// <item><description>A deferred continuation runs from the loop in <see cref="RunChain"/> after the waking one
 /// has returned: never inside a channel operation, and never deeper on the stack.</description></item>
-/// <item><description>A chain runs at most <see cref="ChainBudget"/> continuations, then hands the rest to the
-/// pool, so that other work queued on this worker is not starved.</description></item>
-/// <item><description>Between two continuations the thread gets back the ExecutionContext and
-/// SynchronizationContext it started the chain with, as the thread pool resets them between work items.</description></item>
+/// <item><description>A chain runs for a time slice (<see cref="ChainSliceMicroseconds"/>, checked at sampled
+/// points, see <see cref="NextCheck"/>), then hands the rest to the pool's global queue, behind the work queued
+/// meanwhile.</description></item>
+/// <item><description>Each check also judges the continuations since the previous one: if they averaged more than
+/// <see cref="LongContinuationMicroseconds"/> (CPU-heavy stages, better run in parallel by the pool), the chain
+/// ends at once and the thread stops deferring for a while (<see cref="BackOffMilliseconds"/>, doubling while it
+/// recurs). The first checks are one continuation apart, so one long continuation is judged on its own.</description></item>
+/// <item><description>Between two continuations the thread gets back the ExecutionContext, SynchronizationContext,
+/// name, priority and background flag it started the chain with, as the thread pool resets them between work
+/// items.</description></item>
 /// <item><description>Deferred continuations are stealable: if the waking continuation runs (or blocks) for a whole
 /// tick of <see cref="StalledChainRescuer"/>, the rescuer hands what it deferred to the pool, so code that
-/// blocks waiting for it cannot deadlock.</description></item>
-/// <item><description>Stages that do long CPU work per item would run one after another on a chain where the
-/// pool would run them in parallel: a thread whose chained continuations average more than
-/// <see cref="LongContinuationMicroseconds"/>, or whose deferred continuation had to be rescued, stops deferring
-/// for a while (<see cref="BackOffMilliseconds"/>, doubling while it recurs).</description></item>
+/// blocks waiting for it cannot deadlock. The rescuer ticks only while some chain holds deferred work
+/// (<see cref="HoldsDeferred"/>).</description></item>
 /// </list>
-/// <para>Trampolines live in a push-only list that the rescuer scans; one is owned by one thread at a time, and
-/// the rescuer frees the trampolines of threads that have exited, for the next thread to reuse.</para>
+/// <para>Trampolines live in the rescuer's push-only list; one is owned by one thread at a time, and the rescuer
+/// frees the trampolines of threads that have exited, for the next thread to reuse. The owner's steps
+/// (<see cref="BeginChain"/>, <see cref="TryDeferHere"/>, <see cref="TakeDeferred"/>, <see cref="EndChain"/>) are
+/// instance methods, so that a systematic test can drive one trampoline against a rescuer without threads.</para>
 /// </remarks>
-[DebuggerDisplay("Running = {_running}, Deferred = {_tail - _head}")]
+[DebuggerDisplay("Running = {_running}, HoldsDeferred = {_holdsDeferred}, Deferred = {_tail - _head}")]
 internal sealed class ContinuationTrampoline
 {
-    /// <summary>Continuations per chain before the rest go back to the pool: about a hundred microseconds of hand-offs.</summary>
-    internal const int ChainBudget = 1024;
+    /// <summary>How long one chain runs before the rest goes back to the pool's global queue.</summary>
+    internal const int ChainSliceMicroseconds = 100;
+
+    /// <summary>Chained continuations between two clock reads, at most (see <see cref="NextCheck"/>).</summary>
+    internal const int MaxContinuationsBetweenChecks = 64;
 
     /// <summary>
     /// Continuations one chain can hold deferred at once; more go to the pool. A writer can wake every parked
@@ -55,9 +64,6 @@ internal sealed class ContinuationTrampoline
 
     /// <summary>Average length above which chained continuations look like CPU-heavy stages, better run in parallel.</summary>
     internal const int LongContinuationMicroseconds = 50;
-
-    /// <summary>Chains in a row that must average long continuations before the thread backs off.</summary>
-    internal const int LongChainsBeforeBackOff = 4;
 
     /// <summary>
     /// How long a thread first stops deferring once its continuations were seen to run long or to stall: short,
@@ -70,33 +76,41 @@ internal sealed class ContinuationTrampoline
     /// <summary>The longest back-off.</summary>
     internal const int MaxBackOffMilliseconds = 1024;
 
-    /// <summary>Whether woken continuations may be chained at all (AppContext switch, read once).</summary>
-    private static readonly bool s_enabled = !AppContext.TryGetSwitch(DisableSwitchName, out bool disabled) || !disabled;
-
-    /// <summary>The AppContext switch that turns chaining off for the whole process.</summary>
+    /// <summary>The AppContext switch that turns chaining off for the whole process, overriding every channel's mode.</summary>
     internal const string DisableSwitchName = "RendezvousChannel.DisableContinuationChaining";
+
+    /// <summary>Whether woken continuations may be chained at all (AppContext switch, read once).</summary>
+    internal static bool IsEnabled { get; } = !AppContext.TryGetSwitch(DisableSwitchName, out bool disabled) || !disabled;
+
+    private static readonly long s_sliceTicks = ChainSliceMicroseconds * Stopwatch.Frequency / 1_000_000;
+
+    private static readonly long s_longContinuationTicks = LongContinuationMicroseconds * Stopwatch.Frequency / 1_000_000;
 
     /// <summary>This thread's trampoline, once it has run a chain.</summary>
     [ThreadStatic]
     private static ContinuationTrampoline? t_trampoline;
 
-    /// <summary>Head of the list of every trampoline; push-only (entries are reused, never removed).</summary>
-    private static ContinuationTrampoline? s_all;
+    /// <summary>Back-offs started so far, by owners and by the rescuer (for tests).</summary>
+    private static long s_backOffs;
 
-    /// <summary>The next trampoline in <see cref="s_all"/>; written once, before the push that publishes this one.</summary>
-    private ContinuationTrampoline? _nextInList;
+    /// <summary>The rescuer whose list holds this trampoline, and which it asks to tick while it holds deferred work.</summary>
+    private readonly StalledChainRescuer _rescuer;
 
     /// <summary>1 while a live thread owns this trampoline. Claimed by a CAS from 0; set back to 0 only by the rescuer, once the owner has exited.</summary>
     private int _owned;
 
-    /// <summary>The owning thread; written by the claimer after its CAS on <see cref="_owned"/>.</summary>
-    private Thread? _owner;
+    /// <summary>The owning thread; written by the claimer after its CAS on <see cref="_owned"/>, cleared by the rescuer's CAS once it exited.</summary>
+    private object? _owner;
+
+    /// <summary>Owner only: 1 while the owner runs a chain (the rescuer never reads it; it reads <see cref="_holdsDeferred"/>).</summary>
+    private int _running;
 
     /// <summary>
-    /// 1 while the owner runs a chain. Set by an exchange, a full fence, before the owner reads whether the rescuer
-    /// is ticking (the Dekker pair of <see cref="StalledChainRescuer"/>'s stop); cleared by a plain write.
+    /// 1 from the chain's first deferral to its end: what the rescuer ticks for and looks at. Set by an exchange, a
+    /// full fence, before the owner reads whether the rescuer is ticking (the Dekker pair of the rescuer's stop);
+    /// cleared by a plain write once the chain has taken or handed off everything.
     /// </summary>
-    private int _running;
+    private int _holdsDeferred;
 
     /// <summary>Counts the continuations the owner has started; unchanged across a rescuer tick means one is still running.</summary>
     private int _started;
@@ -115,69 +129,62 @@ internal sealed class ContinuationTrampoline
     private int _head;
     private int _tail;
 
-    /// <summary>Owner only: consecutive chains whose continuations averaged more than <see cref="LongContinuationMicroseconds"/>.</summary>
-    private int _longChainsInARow;
-
-    /// <summary>Environment.TickCount64 before which the owner defers nothing; 0 when it is not backing off.</summary>
+    /// <summary>The host's clock value before which the owner defers nothing; 0 when it is not backing off.</summary>
     private long _backOffUntil;
 
-    /// <summary>The last back-off's length, and when it ended (Environment.TickCount64); for the doubling.</summary>
+    /// <summary>The last back-off's length, and when it ended (host clock); for the doubling.</summary>
     private int _backOffSpan = BackOffMilliseconds;
     private long _lastBackOff = long.MinValue / 2;
 
-    /// <summary>Continuations the rescuer has handed to the pool since the process started (for diagnostics and tests).</summary>
-    private static long s_rescued;
+    internal ContinuationTrampoline(StalledChainRescuer rescuer, object owner)
+    {
+        _rescuer = rescuer;
+        _owned = 1;
+        _owner = owner;
+    }
 
-    /// <summary>How many deferred continuations the rescuer has stolen from stalled chains so far.</summary>
-    internal static long RescuedCount => Volatile.Read(ref s_rescued);
+    /// <summary>How many deferred continuations the process's rescuer has stolen from stalled chains so far.</summary>
+    internal static long RescuedCount => StalledChainRescuer.Shared.RescuedCount;
+
+    /// <summary>How many back-offs (a long continuation, or a rescued chain) have started so far.</summary>
+    internal static long BackOffCount => Volatile.Read(ref s_backOffs);
 
     /// <summary>Whether the calling code runs in a chained continuation: one a chain ran after another (for tests).</summary>
     internal static bool InChainedContinuation =>
         t_trampoline is { } trampoline && trampoline._running != 0 && trampoline._started - trampoline._chainBegan > 1;
 
-    /// <summary>The rescuer's snapshot of this trampoline from its previous tick: running, and <see cref="Started"/> then (touched only by the rescuer).</summary>
-    internal bool SeenRunning;
+    /// <summary>The rescuer's snapshot of this trampoline from its previous tick (touched only by the rescuer).</summary>
+    internal bool SeenHolding;
 
-    /// <inheritdoc cref="SeenRunning"/>
+    /// <inheritdoc cref="SeenHolding"/>
     internal int SeenStarted;
 
+    /// <summary>The next trampoline in the rescuer's list; written once, before the push that publishes this one.</summary>
+    internal ContinuationTrampoline? Next { get; set; }
+
+    /// <summary>Whether a live thread (as far as the rescuer knows) owns this trampoline.</summary>
+    internal bool IsOwned => Volatile.Read(ref _owned) != 0;
+
+    /// <summary>Whether the owner's chain holds (or may hold) deferred continuations: the rescuer ticks while one does.</summary>
+    internal bool HoldsDeferred => Volatile.Read(ref _holdsDeferred) != 0;
+
+    /// <summary>How many continuations the owner has started; unchanged across a rescuer tick means one is still running.</summary>
+    internal int Started => Volatile.Read(ref _started);
+
     /// <summary>
-    /// Called where a woken continuation would be queued to the thread pool: defers it to this thread's chain
-    /// instead, if this thread is running one and its FIFO has room. False: queue it as usual.
+    /// Called where a woken continuation (of a channel in <see cref="ContinuationMode.Chained"/> mode) would be queued
+    /// to the thread pool: defers it to this thread's chain instead, if this thread is running one and its FIFO has
+    /// room. False: queue it as usual.
     /// </summary>
-    public static bool TryDefer(ITrampolineWorkItem item)
-    {
-        ContinuationTrampoline? trampoline = t_trampoline;
-        if (trampoline is null || trampoline._running == 0 || trampoline._tail - trampoline._head == DeferredCapacity ||
-            trampoline.IsBackingOff())
-        {
-            return false;
-        }
-
-        trampoline.AssertOwnedByThisThread();
-        // The slot is empty: the owner took or skipped its last continuation, or the rescuer stole it.
-        ref ITrampolineWorkItem? slot = ref trampoline._deferred[trampoline._tail & (DeferredCapacity - 1)];
-        Debug.Assert(Volatile.Read(ref slot) is null, "A slot is refilled only once emptied.");
-        // Publish the deferred continuation to the rescuer: a release, so that whoever takes it (owner or
-        // rescuer) sees the result its waker published before deferring it.
-        Volatile.Write(ref slot, item);
-        trampoline._tail++;
-        return true;
-    }
+    public static bool TryDefer(ITrampolineWorkItem item) => t_trampoline is { } trampoline && trampoline.TryDeferHere(item);
 
     /// <summary>
-    /// The thread pool runs <paramref name="first"/>: run it, then, one after another, the continuations it and its
-    /// successors defer, up to <see cref="ChainBudget"/>.
+    /// The thread pool runs <paramref name="first"/> (of a channel in <see cref="ContinuationMode.Chained"/> mode): run
+    /// it, then, one after another, the continuations it and its successors defer, for one time slice.
     /// </summary>
     public static void Run(ITrampolineWorkItem first)
     {
-        if (!s_enabled)
-        {
-            first.RunContinuation();
-            return;
-        }
-
-        ContinuationTrampoline trampoline = t_trampoline ?? Attach();
+        ContinuationTrampoline trampoline = t_trampoline ??= StalledChainRescuer.Shared.Attach(Thread.CurrentThread);
         if (trampoline._running != 0)
         {
             // Only the thread pool calls Execute, never from inside a work item; should anyone do so, do not nest chains.
@@ -185,74 +192,56 @@ internal sealed class ContinuationTrampoline
             return;
         }
 
-        // Announce the chain before reading the rescuer's state: a full fence, so that a rescuer deciding to stop
-        // either sees us running or is seen stopping by EnsureTicking (which then restarts it).
-        Interlocked.Exchange(ref trampoline._running, 1);
-        StalledChainRescuer.EnsureTicking();
         trampoline.RunChain(first);
     }
 
-    private void RunChain(ITrampolineWorkItem first)
+    /// <summary>Owner only: starts a chain. Nothing is announced yet: a chain that never defers costs the rescuer nothing.</summary>
+    internal void BeginChain()
     {
         AssertOwnedByThisThread();
-        // The contexts the pool gave us; each chained continuation starts from them, as a new work item would.
-        ExecutionContext? executionContext = ExecutionContext.Capture();
+        Debug.Assert(_running == 0 && _head == _tail, "Chains do not nest, and a new one holds nothing.");
+        _running = 1;
         _chainBegan = _started;
-        ITrampolineWorkItem? next = first;
-        long chainStarted = 0;
-        int ran = 0;
-        try
+    }
+
+    /// <summary>Owner only: counts a continuation about to run (the rescuer's progress mark).</summary>
+    internal void NoteStarted() =>
+        // A release, ordered before whatever the continuation defers.
+        Volatile.Write(ref _started, _started + 1);
+
+    /// <summary>
+    /// Owner only (the running continuation wakes a partner): defers <paramref name="item"/> to this chain if it
+    /// runs one, has room and is not backing off.
+    /// </summary>
+    internal bool TryDeferHere(ITrampolineWorkItem item)
+    {
+        if (_running == 0 || _tail - _head == DeferredCapacity || IsBackingOff())
         {
-            while (true)
-            {
-                // Progress for the rescuer: a release, ordered before whatever the continuation defers.
-                Volatile.Write(ref _started, _started + 1);
-                next.RunContinuation();
-                ran++;
-                RestoreContexts(executionContext);
-                next = TakeDeferred();
-                if (next is null)
-                {
-                    return;
-                }
-
-                if (ran == 1)
-                {
-                    // Time only chains that chain: a lone continuation costs no clock read.
-                    chainStarted = Stopwatch.GetTimestamp();
-                }
-                else if (ran == ChainBudget)
-                {
-                    // Budget spent: the rest of the chain waits its turn in the pool's global queue, behind the
-                    // work queued meanwhile (a timer tick, another chain's leftovers). The worker's local queue
-                    // would not do: the worker pops it first, so a busy chain would requeue itself there forever
-                    // and starve the global queue, the rescuer's ticks included.
-                    ThreadPool.UnsafeQueueUserWorkItem(next, preferLocal: false);
-                    return;
-                }
-            }
+            return false;
         }
-        finally
+
+        AssertOwnedByThisThread();
+        // The slot is empty: the owner took or skipped its last continuation, or the rescuer stole it.
+        ref ITrampolineWorkItem? slot = ref _deferred[_tail & (DeferredCapacity - 1)];
+        Debug.Assert(Volatile.Read(ref slot) is null, "A slot is refilled only once emptied.");
+        // Publish the deferred continuation to the rescuer: a release, so that whoever takes it (owner or
+        // rescuer) sees the result its waker published before deferring it.
+        Volatile.Write(ref slot, item);
+        _tail++;
+        if (_holdsDeferred == 0)
         {
-            // Whatever is still deferred (the budget is spent, or a continuation threw) must still run.
-            for (ITrampolineWorkItem? left = TakeDeferred(); left is not null; left = TakeDeferred())
-            {
-                ThreadPool.UnsafeQueueUserWorkItem(left, preferLocal: false);
-            }
-
-            if (ran > 1)
-            {
-                NoteChainLength(Stopwatch.GetElapsedTime(chainStarted), ran - 1);
-            }
-
-            // The chain is over; a plain write suffices, the rescuer at worst ticks once more.
-            Debug.Assert(_head == _tail, "A chain leaves nothing deferred.");
-            Volatile.Write(ref _running, 0);
+            // The chain's first deferral: announce it before reading the rescuer's state. An exchange, a full fence,
+            // so that a rescuer deciding to stop either sees us holding deferred work (AnyHoldsDeferred), or is
+            // seen stopping by EnsureTicking (which switches it back). Later deferrals of this chain are plain.
+            Interlocked.Exchange(ref _holdsDeferred, 1);
+            _rescuer.EnsureTicking();
         }
+
+        return true;
     }
 
     /// <summary>Owner only: takes the oldest deferred continuation that the rescuer has not stolen.</summary>
-    private ITrampolineWorkItem? TakeDeferred()
+    internal ITrampolineWorkItem? TakeDeferred()
     {
         while (_head != _tail)
         {
@@ -269,21 +258,95 @@ internal sealed class ContinuationTrampoline
     }
 
     /// <summary>
-    /// Owner only, after a chain: backs off once <see cref="LongChainsBeforeBackOff"/> chains in a row averaged
-    /// long continuations. One long chain proves nothing: a preemption or a garbage collection stretches any.
+    /// Owner only: ends the chain. Whatever is still deferred (the slice is spent, or a continuation threw) goes to
+    /// the pool's global queue; then the chain stops holding deferred work.
     /// </summary>
-    private void NoteChainLength(TimeSpan chained, int continuations)
+    internal void EndChain()
     {
-        if (chained.Ticks <= continuations * LongContinuationMicroseconds * TimeSpan.TicksPerMicrosecond)
+        for (ITrampolineWorkItem? left = TakeDeferred(); left is not null; left = TakeDeferred())
         {
-            _longChainsInARow = 0;
+            _rescuer.Host.Queue(left);
         }
-        else if (++_longChainsInARow == LongChainsBeforeBackOff)
+
+        Debug.Assert(_head == _tail, "A chain leaves nothing deferred.");
+        // Nothing is deferred any more; a plain write suffices, the rescuer at worst ticks once more.
+        Volatile.Write(ref _holdsDeferred, 0);
+        _running = 0;
+    }
+
+    private void RunChain(ITrampolineWorkItem first)
+    {
+        BeginChain();
+        // What the pool gave us (contexts, name, priority, background); each chained continuation starts from it,
+        // as a new work item would. Read once per pool dispatch, cheap beside it.
+        WorkItemThreadState threadState = WorkItemThreadState.Capture();
+        ITrampolineWorkItem? next = first;
+        int ran = 0;
+        int nextCheck = 1;
+        long chainStarted = 0;
+        long lastCheck = 0;
+        int ranAtLastCheck = 0;
+        try
         {
-            _longChainsInARow = 0;
-            BackOff();
+            while (true)
+            {
+                NoteStarted();
+                next.RunContinuation();
+                ran++;
+                next = TakeDeferred();
+                if (next is null)
+                {
+                    return;
+                }
+
+                if (ran == 1)
+                {
+                    // Only chains that chain read the clock: a lone continuation reads none.
+                    chainStarted = lastCheck = Stopwatch.GetTimestamp();
+                    ranAtLastCheck = 1;
+                    nextCheck = 2;
+                }
+                else if (ran == nextCheck)
+                {
+                    long now = Stopwatch.GetTimestamp();
+                    bool longContinuations = now - lastCheck > (ran - ranAtLastCheck) * s_longContinuationTicks;
+                    if (longContinuations || now - chainStarted > s_sliceTicks)
+                    {
+                        // Long continuations: CPU-heavy stages run in parallel on the pool, as with the BCL; stop
+                        // deferring for a while. Slice spent: the rest of the chain waits its turn in the pool's
+                        // global queue, behind the work queued meanwhile (a timer tick, another chain's leftovers).
+                        // Never the worker's local queue: the worker pops it first, so a busy chain would requeue
+                        // itself there and starve the global queue, the rescuer's ticks included.
+                        if (longContinuations)
+                        {
+                            BackOff();
+                        }
+
+                        _rescuer.Host.Queue(next);
+                        return;
+                    }
+
+                    lastCheck = now;
+                    ranAtLastCheck = ran;
+                    nextCheck = NextCheck(ran);
+                }
+
+                // The next continuation starts from what the pool gave the chain, as a new work item would.
+                threadState.Restore();
+            }
+        }
+        finally
+        {
+            EndChain();
         }
     }
+
+    /// <summary>
+    /// After how many chained continuations the clock is read next: 2, 4, 8, ... 64, then every
+    /// <see cref="MaxContinuationsBetweenChecks"/>. A clock read costs tens of nanoseconds, a hand-off about a
+    /// hundred; the first checks are close, so that one long continuation is judged nearly alone.
+    /// </summary>
+    internal static int NextCheck(int ran) => ran < MaxContinuationsBetweenChecks ? ran * 2 : ran + MaxContinuationsBetweenChecks;
 
     private bool IsBackingOff()
     {
@@ -293,7 +356,7 @@ internal sealed class ContinuationTrampoline
             return false;
         }
 
-        if (Environment.TickCount64 < until)
+        if (_rescuer.Host.NowMilliseconds < until)
         {
             return true;
         }
@@ -308,58 +371,87 @@ internal sealed class ContinuationTrampoline
     /// </summary>
     internal void BackOff()
     {
-        long now = Environment.TickCount64;
+        Interlocked.Increment(ref s_backOffs);
+        long now = _rescuer.Host.NowMilliseconds;
         int span = now - _lastBackOff > MaxBackOffMilliseconds ? BackOffMilliseconds : Math.Min(_backOffSpan * 2, MaxBackOffMilliseconds);
         _backOffSpan = span;
         _lastBackOff = now + span;
         Volatile.Write(ref _backOffUntil, now + span);
     }
 
-    private static void RestoreContexts(ExecutionContext? executionContext)
+    /// <summary>
+    /// Called while scanning the rescuer's list for a free trampoline: claims this one for <paramref name="owner"/> if
+    /// its thread has exited (freed by the rescuer). The CAS makes the claimer its only owner.
+    /// </summary>
+    internal bool TryClaim(object owner)
     {
-        if (SynchronizationContext.Current is not null)
+        if (Volatile.Read(ref _owned) != 0 || Interlocked.CompareExchange(ref _owned, 1, 0) != 0)
         {
-            SynchronizationContext.SetSynchronizationContext(null);
+            return false;
         }
 
-        if (executionContext is not null && ExecutionContext.Capture() != executionContext)
+        Volatile.Write(ref _owner, owner);
+        ResetBackOff();
+        return true;
+    }
+
+    private void ResetBackOff()
+    {
+        _backOffUntil = 0;
+        _backOffSpan = BackOffMilliseconds;
+        _lastBackOff = long.MinValue / 2;
+    }
+
+    /// <summary>
+    /// Rescuer only, for a trampoline that holds no deferred work: frees it for another thread if its owner has exited
+    /// (an exited thread runs no chain, so nothing is deferred).
+    /// </summary>
+    internal void FreeIfOwnerExited()
+    {
+        object? owner = Volatile.Read(ref _owner);
+        if (owner is not null && !_rescuer.Host.IsAlive(owner))
         {
-            ExecutionContext.Restore(executionContext);
+            // No CAS needed: only a tick frees (ticks do not overlap), and nobody claims the trampoline before _owned
+            // is 0 below. Clear the owner first, so that a claimer (after its CAS on _owned) writes the new one last.
+            AssertNothingDeferred();
+            Volatile.Write(ref _owner, null);
+            Volatile.Write(ref _owned, 0);
         }
     }
 
-    /// <summary>Gives this thread a trampoline: a free one from the list, else a new one pushed onto it.</summary>
-    private static ContinuationTrampoline Attach()
+    /// <summary>
+    /// Rescuer only: hands every deferred continuation to the pool. Each CAS races the owner's take; exactly one
+    /// of them gets each continuation. Returns how many were stolen.
+    /// </summary>
+    internal int StealDeferred()
     {
-        Thread thread = Thread.CurrentThread;
-        for (ContinuationTrampoline? free = Volatile.Read(ref s_all); free is not null; free = free._nextInList)
+        int stolen = 0;
+        for (int i = 0; i < DeferredCapacity; i++)
         {
-            // Claim a trampoline whose thread has exited (freed by the rescuer): the CAS makes us its only owner.
-            if (Volatile.Read(ref free._owned) == 0 && Interlocked.CompareExchange(ref free._owned, 1, 0) == 0)
+            ref ITrampolineWorkItem? slot = ref _deferred[i];
+            ITrampolineWorkItem? deferred = Volatile.Read(ref slot);
+#if PLANTED_BUGS
+            if (deferred is not null && SchedulingBugHooks.StealByLookThenWrite(ref slot)) { _rescuer.Host.Queue(deferred); stolen++; continue; }
+#endif
+            if (deferred is not null && Interlocked.CompareExchange(ref slot, null, deferred) == deferred)
             {
-                Volatile.Write(ref free._owner, thread);
-                free._backOffUntil = 0;
-                free._backOffSpan = BackOffMilliseconds;
-                free._lastBackOff = long.MinValue / 2;
-                return t_trampoline = free;
+                _rescuer.Host.Queue(deferred);
+                stolen++;
             }
         }
 
-        var created = new ContinuationTrampoline { _owned = 1, _owner = thread };
-        ContinuationTrampoline? head;
-        do
-        {
-            head = Volatile.Read(ref s_all);
-            created._nextInList = head;
-        }
-        // Publish the new trampoline: the CAS is a release of its fields, so the rescuer's scan sees them set.
-        while (Interlocked.CompareExchange(ref s_all, created, head) != head);
-        return t_trampoline = created;
+        return stolen;
     }
 
     [Conditional("DEBUG")]
-    private void AssertOwnedByThisThread() =>
+    private void AssertOwnedByThisThread()
+    {
+        Debug.Assert(Volatile.Read(ref _owned) != 0, "Only an owned trampoline runs a chain.");
+#if !COYOTE
+        // Under systematic test the owner is a controlled task, not a thread.
         Debug.Assert(Volatile.Read(ref _owner) == Thread.CurrentThread, "Only its owner thread runs or fills a trampoline.");
+#endif
+    }
 
     [Conditional("DEBUG")]
     private void AssertNothingDeferred()
@@ -370,56 +462,59 @@ internal sealed class ContinuationTrampoline
         }
     }
 
-    /// <summary>Rescuer only: the first trampoline of the push-only list of every trampoline.</summary>
-    internal static ContinuationTrampoline? First => Volatile.Read(ref s_all);
-
-    /// <summary>Rescuer only: the next trampoline in the list.</summary>
-    internal ContinuationTrampoline? Next => _nextInList;
-
-    /// <summary>Whether a live thread (as far as the rescuer knows) owns this trampoline.</summary>
-    internal bool IsOwned => Volatile.Read(ref _owned) != 0;
-
-    /// <summary>Whether the owner is running a chain now.</summary>
-    internal bool IsRunning => Volatile.Read(ref _running) != 0;
-
-    /// <summary>How many continuations the owner has started; unchanged across a rescuer tick means one is still running.</summary>
-    internal int Started => Volatile.Read(ref _started);
-
     /// <summary>
-    /// Rescuer only, for a trampoline that is not running: frees it for another thread if its owner has exited
-    /// (not running, so nothing is deferred).
+    /// What the thread pool resets between work items and a chain must reset between continuations: the
+    /// SynchronizationContext, the ExecutionContext (with it culture, UI culture and AsyncLocals), and the thread's
+    /// name, priority and background flag.
     /// </summary>
-    internal void FreeIfOwnerExited()
+    private readonly struct WorkItemThreadState
     {
-        Thread? owner = Volatile.Read(ref _owner);
-        if (owner is not null && !owner.IsAlive &&
-            Interlocked.CompareExchange(ref _owner, null, owner) == owner)
+        private readonly Thread? _thread;
+        private readonly ExecutionContext? _executionContext;
+        private readonly string? _name;
+        private readonly ThreadPriority _priority;
+        private readonly bool _isBackground;
+
+        private WorkItemThreadState(Thread thread)
         {
-            // The CAS frees it once, for that dead owner only, never a trampoline a new thread has claimed since.
-            AssertNothingDeferred();
-            Volatile.Write(ref _owned, 0);
+            _thread = thread;
+            _executionContext = ExecutionContext.Capture();
+            _name = thread.Name;
+            _priority = thread.Priority;
+            _isBackground = thread.IsBackground;
         }
-    }
 
-    /// <summary>
-    /// Rescuer only: hands every deferred continuation to the pool. Each CAS races the owner's take; exactly one
-    /// of them gets each continuation. Returns whether anything was stolen.
-    /// </summary>
-    internal bool StealDeferred()
-    {
-        bool stole = false;
-        for (int i = 0; i < DeferredCapacity; i++)
+        /// <summary>Snapshots the calling thread, once per chain.</summary>
+        public static WorkItemThreadState Capture() => new(Thread.CurrentThread);
+
+        /// <summary>Sets back whatever the last continuation changed; reads only, unless something changed.</summary>
+        public void Restore()
         {
-            ref ITrampolineWorkItem? slot = ref _deferred[i];
-            ITrampolineWorkItem? deferred = Volatile.Read(ref slot);
-            if (deferred is not null && Interlocked.CompareExchange(ref slot, null, deferred) == deferred)
+            Thread thread = _thread!;
+            if (!ReferenceEquals(thread.Name, _name))
             {
-                ThreadPool.UnsafeQueueUserWorkItem(deferred, preferLocal: false);
-                Interlocked.Increment(ref s_rescued);
-                stole = true;
+                thread.Name = _name;
+            }
+
+            if (thread.Priority != _priority)
+            {
+                thread.Priority = _priority;
+            }
+
+            if (thread.IsBackground != _isBackground)
+            {
+                thread.IsBackground = _isBackground;
+            }
+
+            if (SynchronizationContext.Current is not null)
+            {
+                SynchronizationContext.SetSynchronizationContext(null);
+            }
+
+            if (_executionContext is not null && ExecutionContext.Capture() != _executionContext)
+            {
+                ExecutionContext.Restore(_executionContext);
             }
         }
-
-        return stole;
     }
 }

@@ -10,9 +10,9 @@ namespace Rendezvous.Channels.Scheduling;
 /// </summary>
 internal interface ITrampolineWorkItem : IThreadPoolWorkItem
 {
-    /// <summary>Runs the continuation once, on the calling thread, in the ExecutionContext it was scheduled with.</summary>
+    /// <summary>
+    /// Runs the continuation once, on the calling thread, in the ExecutionContext its awaiter captured (or, if it
+    /// captured none, in the caller's): from the pool, a chain, or a captured SynchronizationContext or TaskScheduler.
+    /// </summary>
     void RunContinuation();
-
-    /// <summary>Runs the continuation once, on the calling thread, in whatever context the caller provides (a posted callback).</summary>
-    void InvokeContinuation();
 }

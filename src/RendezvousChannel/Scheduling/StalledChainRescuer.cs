@@ -1,65 +1,137 @@
 // StalledChainRescuer: the timer that steals deferred continuations from stalled chains, as Go's idle processors
 // steal a runnext goroutine whose processor has not returned to its scheduler.
 
+using System.Diagnostics;
 using System.Threading;
 
 namespace Rendezvous.Channels.Scheduling;
 
 /// <summary>
-/// The thief that keeps <see cref="ContinuationTrampoline"/> safe: a timer that, while any chain runs, looks
-/// every <see cref="PeriodMilliseconds"/> at each trampoline and hands to the thread pool a deferred continuation
-/// whose waker has not returned since the previous look. Code that blocks a chained continuation until a
-/// continuation it woke has run (sync-over-async) therefore waits at most about two periods, where the pool
-/// would have had another worker steal it; it does not deadlock. ("About two periods" assumes the pool has a
-/// worker for the tick; in a starved pool, with every worker blocked, the tick and then the stolen continuation
-/// wait for the pool to add one, as any queued work item would.)
+/// The thief that keeps <see cref="ContinuationTrampoline"/> safe: a periodic tick that, while any chain holds
+/// deferred continuations, looks every <see cref="PeriodMilliseconds"/> at each trampoline and hands to the thread
+/// pool the deferred continuations of a chain whose running continuation has not returned since the previous look.
+/// Code that blocks a chained continuation until a continuation it woke has run (sync-over-async) therefore waits
+/// at most about two periods, where the pool would have had another worker steal it; it does not deadlock.
+/// ("About two periods" assumes the pool has a worker for the tick; in a starved pool, with every worker blocked,
+/// the tick and then the stolen continuation wait for the pool to add one, as any queued work item would.)
 /// </summary>
 /// <remarks>
-/// The timer ticks only while chains run: it stops itself after <see cref="IdleTicksBeforeStopping"/> ticks
-/// without one, and the first chain to start afterwards restarts it. States: <see cref="Stopped"/> →
-/// <see cref="Ticking"/> (by a starting chain) → <see cref="Stopping"/> (by an idle tick) → <see cref="Stopped"/>,
-/// or back to <see cref="Ticking"/> if a chain starts meanwhile. Starting or stopping the timer takes the
-/// runtime's timer-queue lock; that happens on these transitions only, never per hand-off.
+/// <para>The tick runs only while some chain holds deferred work: it stops after <see cref="IdleTicksBeforeStopping"/>
+/// ticks without any, and the next chain to defer restarts it. States: <see cref="Stopped"/> → <see cref="Ticking"/>
+/// (by a chain's first deferral) → <see cref="Stopping"/> (by an idle tick) → <see cref="Stopped"/>, or back to
+/// <see cref="Ticking"/> if a chain defers meanwhile. Starting or stopping the timer takes the runtime's
+/// timer-queue lock; that happens on these transitions only, never per hand-off.</para>
+/// <para>It also owns the push-only list of every trampoline (<see cref="Attach"/>), and frees the trampolines of
+/// threads that have exited. One instance serves the process (<see cref="Shared"/>); a systematic test makes its own
+/// with a host of its own (<see cref="IChainHost"/>) and calls <see cref="OnTick"/> itself.</para>
 /// </remarks>
-internal static class StalledChainRescuer
+[DebuggerDisplay("State = {_state}, IdleTicks = {_idleTicks}")]
+internal sealed class StalledChainRescuer
 {
-    /// <summary>How often a running chain is looked at; a stalled deferred continuation waits one to two periods.</summary>
+    /// <summary>How often a chain holding deferred work is looked at; a stalled deferred continuation waits one to two periods.</summary>
     internal const int PeriodMilliseconds = 4;
 
-    /// <summary>About a second without chains, after which the timer stops.</summary>
-    private const int IdleTicksBeforeStopping = 250;
+    /// <summary>
+    /// Ticks without deferred work after which the tick stops: two, so that a low-rate service ticks a couple of
+    /// times per hand-off instead of for a second, while a bursty one restarts the timer at most every few ticks.
+    /// </summary>
+    internal const int IdleTicksBeforeStopping = 2;
 
-    private const int Stopped = 0;
-    private const int Ticking = 1;
-    private const int Stopping = 2;
+    internal const int Stopped = 0;
+    internal const int Ticking = 1;
+    internal const int Stopping = 2;
 
-    private static readonly Timer s_timer = CreateTimer();
+    /// <summary>The process's rescuer, ticked by a timer, stealing to the thread pool.</summary>
+    internal static StalledChainRescuer Shared { get; } = ThreadPoolChainHost.CreateRescuer();
+
+    public StalledChainRescuer(IChainHost host) => Host = host;
+
+    /// <summary>The clock, the tick, the pool.</summary>
+    internal IChainHost Host { get; }
+
+    /// <summary>Head of the list of every trampoline; push-only (entries are reused, never removed).</summary>
+    private ContinuationTrampoline? _all;
 
     /// <summary><see cref="Stopped"/>, <see cref="Ticking"/> or <see cref="Stopping"/>; every change is a CAS.</summary>
-    private static int s_state;
+    private int _state;
 
     /// <summary>1 while a tick runs; ticks never overlap (see <see cref="OnTick"/>).</summary>
-    private static int s_inTick;
+    private int _inTick;
 
-    /// <summary>Consecutive ticks that found no chain running (touched by ticks only).</summary>
-    private static int s_idleTicks;
+    /// <summary>Consecutive ticks that found no chain holding deferred work (touched by ticks only).</summary>
+    private int _idleTicks;
+
+    /// <summary>Times the tick was started from <see cref="Stopped"/> (for tests).</summary>
+    private long _startCount;
+
+    /// <summary>Idle ticks counted before the last stop (for tests).</summary>
+    private int _idleTicksAtLastStop = -1;
+
+    /// <summary>Deferred continuations handed to the pool so far (for diagnostics and tests).</summary>
+    private long _rescued;
+
+#if PLANTED_BUGS
+    /// <summary>The state word, for the planted bugs' broken stop (tests/Coyote/PlantedBugs).</summary>
+    internal ref int StateForPlantedBugs => ref _state;
+
+#endif
+    /// <summary>Whether the tick is stopped, ticking or stopping.</summary>
+    internal int State => Volatile.Read(ref _state);
+
+    /// <inheritdoc cref="_startCount"/>
+    internal long StartCount => Volatile.Read(ref _startCount);
+
+    /// <inheritdoc cref="_idleTicksAtLastStop"/>
+    internal int IdleTicksAtLastStop => Volatile.Read(ref _idleTicksAtLastStop);
+
+    /// <inheritdoc cref="_rescued"/>
+    internal long RescuedCount => Volatile.Read(ref _rescued);
+
+    /// <summary>The first trampoline of the push-only list of every trampoline.</summary>
+    internal ContinuationTrampoline? First => Volatile.Read(ref _all);
 
     /// <summary>
-    /// A chain that has announced itself (a full fence) makes sure the timer ticks. Cheap when it does: one read.
+    /// Gives <paramref name="owner"/> (a thread) a trampoline: a free one from the list, else a new one pushed onto it.
     /// </summary>
-    public static void EnsureTicking()
+    public ContinuationTrampoline Attach(object owner)
     {
-        if (Volatile.Read(ref s_state) != Ticking)
+        for (ContinuationTrampoline? free = First; free is not null; free = free.Next)
+        {
+            if (free.TryClaim(owner))
+            {
+                return free;
+            }
+        }
+
+        var created = new ContinuationTrampoline(this, owner);
+        ContinuationTrampoline? head;
+        do
+        {
+            head = Volatile.Read(ref _all);
+            created.Next = head;
+        }
+        // Publish the new trampoline: the CAS is a release of its fields, so a tick's scan sees them set.
+        while (Interlocked.CompareExchange(ref _all, created, head) != head);
+        return created;
+    }
+
+    /// <summary>
+    /// A chain that has announced its deferred work (a full fence: see <see cref="ContinuationTrampoline.TryDeferHere"/>)
+    /// makes sure the tick runs. Cheap when it does: one read.
+    /// </summary>
+    public void EnsureTicking()
+    {
+        if (Volatile.Read(ref _state) != Ticking)
         {
             Start();
         }
     }
 
-    private static void Start()
+    private void Start()
     {
         while (true)
         {
-            int state = Volatile.Read(ref s_state);
+            int state = Volatile.Read(ref _state);
             if (state == Ticking)
             {
                 return;
@@ -67,11 +139,12 @@ internal static class StalledChainRescuer
 
             // Switch to ticking. From Stopped, the timer is ours to start; from Stopping, the stopping tick sees its
             // own CAS fail and keeps (or restarts) the timer.
-            if (Interlocked.CompareExchange(ref s_state, Ticking, state) == state)
+            if (Interlocked.CompareExchange(ref _state, Ticking, state) == state)
             {
                 if (state == Stopped)
                 {
-                    s_timer.Change(PeriodMilliseconds, PeriodMilliseconds);
+                    Interlocked.Increment(ref _startCount);
+                    Host.StartTicking();
                 }
 
                 return;
@@ -79,11 +152,12 @@ internal static class StalledChainRescuer
         }
     }
 
-    private static void OnTick()
+    /// <summary>One tick: the host's timer calls it (a test's rescuer participant calls it directly).</summary>
+    public void OnTick()
     {
         // One tick at a time: the pool may run a timer's callbacks concurrently when it is busy (which is when
         // rescuing matters), and two scans would race on the trampolines' snapshots and on freeing them.
-        if (Interlocked.Exchange(ref s_inTick, 1) != 0)
+        if (Interlocked.Exchange(ref _inTick, 1) != 0)
         {
             return;
         }
@@ -94,13 +168,13 @@ internal static class StalledChainRescuer
         }
         finally
         {
-            Volatile.Write(ref s_inTick, 0);
+            Volatile.Write(ref _inTick, 0);
         }
     }
 
-    private static void Tick()
+    private void Tick()
     {
-        if (Volatile.Read(ref s_state) != Ticking)
+        if (Volatile.Read(ref _state) != Ticking)
         {
             // A late tick of a stopping or stopped timer.
             return;
@@ -108,49 +182,52 @@ internal static class StalledChainRescuer
 
         if (RescueStalled())
         {
-            s_idleTicks = 0;
+            _idleTicks = 0;
             return;
         }
 
-        if (++s_idleTicks < IdleTicksBeforeStopping)
+        if (++_idleTicks < IdleTicksBeforeStopping)
         {
             return;
         }
 
-        s_idleTicks = 0;
+        Volatile.Write(ref _idleTicksAtLastStop, _idleTicks);
+        _idleTicks = 0;
         TryStop();
     }
 
-    private static void TryStop()
+    private void TryStop()
     {
-        // Announce the stop (a full fence), then look for chains: a chain announces itself (a full fence) before
-        // reading our state, so either we see it running here, or it sees us stopping and switches us back.
-        if (Interlocked.CompareExchange(ref s_state, Stopping, Ticking) != Ticking)
+        // Announce the stop (a full fence), then look for deferred work: a chain announces its deferred work (a full
+        // fence) before reading our state, so either we see it here, or it sees us stopping and switches us back.
+#if PLANTED_BUGS
+        if (SchedulingBugHooks.StopByLookThenWrite(this)) { return; }
+#endif
+        // An exchange, not a CAS: the state is Ticking (Tick checked it, and only a tick, one at a time, leaves Ticking).
+        int was = Interlocked.Exchange(ref _state, Stopping);
+        Debug.Assert(was == Ticking, "Only a tick leaves Ticking, and ticks do not overlap.");
+        if (AnyHoldsDeferred())
         {
+            // Keep ticking. A chain may already have switched us back to Ticking, which comes to the same; nobody
+            // but us leaves Stopping for anything else, so a plain write cannot overwrite a decision.
+            Volatile.Write(ref _state, Ticking);
             return;
         }
 
-        if (AnyRunning())
-        {
-            // Keep ticking (a chain may already have switched us back, which comes to the same).
-            Interlocked.CompareExchange(ref s_state, Ticking, Stopping);
-            return;
-        }
-
-        s_timer.Change(Timeout.Infinite, Timeout.Infinite);
+        Host.StopTicking();
         // Stopped, unless a chain switched us back to ticking after our look: then it left the timer to us.
-        if (Interlocked.CompareExchange(ref s_state, Stopped, Stopping) != Stopping)
+        if (Interlocked.CompareExchange(ref _state, Stopped, Stopping) != Stopping)
         {
-            s_timer.Change(PeriodMilliseconds, PeriodMilliseconds);
+            Host.StartTicking();
         }
     }
 
-    /// <summary>Whether any thread is running a chain now (a full fence precedes this look).</summary>
-    private static bool AnyRunning()
+    /// <summary>Whether any chain holds deferred work now (a full fence precedes this look).</summary>
+    internal bool AnyHoldsDeferred()
     {
-        for (ContinuationTrampoline? trampoline = ContinuationTrampoline.First; trampoline is not null; trampoline = trampoline.Next)
+        for (ContinuationTrampoline? trampoline = First; trampoline is not null; trampoline = trampoline.Next)
         {
-            if (trampoline.IsRunning)
+            if (trampoline.HoldsDeferred)
             {
                 return true;
             }
@@ -161,52 +238,43 @@ internal static class StalledChainRescuer
 
     /// <summary>
     /// Once per tick: hands to the pool every deferred continuation whose waker has been running since the
-    /// previous tick, frees the trampolines of exited threads, and says whether any chain is running.
+    /// previous tick, frees the trampolines of exited threads, and says whether any chain holds deferred work.
     /// </summary>
-    private static bool RescueStalled()
+    private bool RescueStalled()
     {
-        bool anyRunning = false;
-        for (ContinuationTrampoline? trampoline = ContinuationTrampoline.First; trampoline is not null; trampoline = trampoline.Next)
+        bool anyHolding = false;
+        for (ContinuationTrampoline? trampoline = First; trampoline is not null; trampoline = trampoline.Next)
         {
             if (!trampoline.IsOwned)
             {
                 continue;
             }
 
-            if (!trampoline.IsRunning)
+            if (!trampoline.HoldsDeferred)
             {
-                trampoline.SeenRunning = false;
+                trampoline.SeenHolding = false;
                 trampoline.FreeIfOwnerExited();
                 continue;
             }
 
-            anyRunning = true;
+            anyHolding = true;
             int started = trampoline.Started;
-            if (trampoline.SeenRunning && started == trampoline.SeenStarted && trampoline.StealDeferred())
+            if (trampoline.SeenHolding && started == trampoline.SeenStarted)
             {
-                // One continuation has been running since the previous tick: it may be blocked waiting for one it
-                // woke, so what it and its predecessors deferred went to the pool; its thread backs off.
-                trampoline.BackOff();
+                int stolen = trampoline.StealDeferred();
+                if (stolen > 0)
+                {
+                    // One continuation has been running since the previous tick: it may be blocked waiting for one it
+                    // woke, so what it and its predecessors deferred went to the pool; its thread backs off.
+                    Interlocked.Add(ref _rescued, stolen);
+                    trampoline.BackOff();
+                }
             }
 
-            trampoline.SeenRunning = true;
+            trampoline.SeenHolding = true;
             trampoline.SeenStarted = started;
         }
 
-        return anyRunning;
-    }
-
-    private static Timer CreateTimer()
-    {
-        // Capture no ExecutionContext: the timer must not keep alive the AsyncLocals of whichever chain created it.
-        if (ExecutionContext.IsFlowSuppressed())
-        {
-            return new Timer(static _ => OnTick(), null, Timeout.Infinite, Timeout.Infinite);
-        }
-
-        using (ExecutionContext.SuppressFlow())
-        {
-            return new Timer(static _ => OnTick(), null, Timeout.Infinite, Timeout.Infinite);
-        }
+        return anyHolding;
     }
 }

@@ -6,12 +6,16 @@ namespace Rendezvous.Channels.Tests.Unit.Contract;
 /// </summary>
 public sealed class ChannelFactory
 {
-    private ChannelFactory(string name, int capacity, bool isReference)
+    private ChannelFactory(string name, int capacity, bool isReference, ContinuationMode mode = ContinuationMode.ThreadPool)
     {
         Name = name;
         Capacity = capacity;
         IsReference = isReference;
+        Mode = mode;
     }
+
+    /// <summary>Where our channel runs woken continuations (the BCL rows ignore it).</summary>
+    public ContinuationMode Mode { get; }
 
     /// <summary>The row's name in test results: <c>Rendezvous</c>, <c>Ring(3)</c>, <c>Bcl(0)</c>, ...</summary>
     public string Name { get; }
@@ -36,13 +40,19 @@ public sealed class ChannelFactory
 
     public static ChannelFactory Ring(int capacity) => new($"Ring({capacity})", capacity, isReference: false);
 
+    /// <summary>Ours in <see cref="ContinuationMode.Chained"/> mode: the same contract, with continuations chained.</summary>
+    public static ChannelFactory RendezvousChained { get; } = new("Rendezvous(Chained)", 0, isReference: false, ContinuationMode.Chained);
+
+    /// <inheritdoc cref="RendezvousChained"/>
+    public static ChannelFactory RingChained(int capacity) => new($"Ring({capacity}, Chained)", capacity, isReference: false, ContinuationMode.Chained);
+
     public static ChannelFactory Bcl(int capacity) => new($"Bcl({capacity})", capacity, isReference: true);
 
     public Channel<T> Create<T>() => (IsReference, Capacity) switch
     {
         (true, _) => Channel.CreateBounded<T>(new BoundedChannelOptions(Capacity) { FullMode = BoundedChannelFullMode.Wait }),
-        (false, 0) => new RendezvousChannel<T>(),
-        (false, _) => new RingBufferChannel<T>(Capacity),
+        (false, 0) => new RendezvousChannel<T>(new RendezvousChannelOptions { ContinuationMode = Mode }),
+        (false, _) => new RingBufferChannel<T>(new RingBufferChannelOptions(Capacity) { ContinuationMode = Mode }),
     };
 
     /// <summary>

@@ -19,16 +19,18 @@ public static class ChannelsUnderTest
         ChannelFactory.Bcl(3),
     ];
 
-    /// <summary>Our channels under many threads, with a wide ring too, where many items are in flight at once.</summary>
+    /// <summary>Our channels under many threads, with a wide ring too, where many items are in flight at once; and in Chained mode.</summary>
     public static IReadOnlyList<ChannelFactory> Stressed { get; } =
-        [ChannelFactory.Rendezvous, ChannelFactory.Ring(1), ChannelFactory.Ring(3), ChannelFactory.Ring(64)];
+        [ChannelFactory.Rendezvous, ChannelFactory.Ring(1), ChannelFactory.Ring(3), ChannelFactory.Ring(64),
+         ChannelFactory.RendezvousChained, ChannelFactory.RingChained(1)];
 
-    /// <summary>Our unbuffered channel and the ring at its tightest, for the round-by-round races.</summary>
-    public static IReadOnlyList<ChannelFactory> Raced { get; } = [ChannelFactory.Rendezvous, ChannelFactory.Ring(1)];
+    /// <summary>Our unbuffered channel and the ring at its tightest, for the round-by-round races, in both modes.</summary>
+    public static IReadOnlyList<ChannelFactory> Raced { get; } =
+        [ChannelFactory.Rendezvous, ChannelFactory.Ring(1), ChannelFactory.RendezvousChained, ChannelFactory.RingChained(1)];
 
-    /// <summary>Our channels for the allocation budget: the ring tight (every item parks someone) and wide.</summary>
+    /// <summary>Our channels for the allocation budget: the ring tight (every item parks someone) and wide; both modes.</summary>
     public static IReadOnlyList<ChannelFactory> Measured { get; } =
-        [ChannelFactory.Rendezvous, ChannelFactory.Ring(1), ChannelFactory.Ring(16)];
+        [ChannelFactory.Rendezvous, ChannelFactory.Ring(1), ChannelFactory.Ring(16), ChannelFactory.RendezvousChained, ChannelFactory.RingChained(1)];
 
     public static TheoryData<string> AllNames => Names(All);
 
@@ -40,7 +42,7 @@ public static class ChannelsUnderTest
 
     /// <summary>The factory behind a row's name (theory data are names, so that every row shows in test results).</summary>
     public static ChannelFactory Named(string name) =>
-        All.Concat(Stressed).Concat(Measured).First(channel => channel.Name == name);
+        All.Concat(Stressed).Concat(Raced).Concat(Measured).First(channel => channel.Name == name);
 
     private static TheoryData<string> Names(IEnumerable<ChannelFactory> channels)
     {
