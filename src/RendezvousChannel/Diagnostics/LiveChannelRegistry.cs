@@ -21,8 +21,8 @@ namespace Rendezvous.Channels.Diagnostics;
 /// <para>Costs: one entry (and one weak handle) per registered channel, at its creation; nothing per operation.
 /// The entry references the registration weakly (a short weak reference), so the registry never keeps a channel
 /// alive and the leak report still fires; the reference is cleared when the channel and its registration become
-/// unreachable, before a tracker's finalizer reports it, so a collected channel vanishes from here before its leak report
-/// and is never seen again by the watchdog.</para>
+/// unreachable, before a tracker's finalizer reports it, so a collected channel vanishes from here before its
+/// leak report and is never seen again by the watchdog.</para>
 /// <para>Concurrency: registration pushes an entry at the head with a CAS. Entries whose channel was completed
 /// or collected are unlinked by a sweep, run by one thread at a time (a flag taken with an exchange; a thread
 /// that finds it taken skips the sweep rather than wait). Only the sweeper writes the <see cref="Entry.Next"/>
