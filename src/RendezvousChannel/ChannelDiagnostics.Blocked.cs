@@ -14,9 +14,10 @@ public static partial class ChannelDiagnostics
 {
     /// <summary>
     /// The name of the library's <see cref="System.Diagnostics.Metrics.Meter"/>:
-    /// <c>dotnet-counters monitor --counters RendezvousChannel</c>. Its instruments cover the channels that leak
-    /// detection tracks: channels live, readers and writers parked, items buffered, channels stuck past
-    /// <see cref="StuckThreshold"/>, channels created, leaks reported.
+    /// <c>dotnet-counters monitor --counters RendezvousChannel</c>. Its instruments cover the channels created
+    /// while <see cref="MetricsEnabled"/> or <see cref="LeakDetectionEnabled"/> was on: channels live, readers and
+    /// writers parked, items buffered, channels stuck past <see cref="StuckThreshold"/>, channels created, leaks
+    /// reported.
     /// </summary>
     public const string MeterName = ChannelMetrics.MeterName;
 

@@ -69,8 +69,8 @@ public sealed class RendezvousChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
     /// <summary>Parked reads and writes (never both at once) and parked WaitTo callers.</summary>
     private readonly ParkingLot<T> _lot;
 
-    /// <summary>Reports this channel if it is collected without having been completed; null when detection is off.</summary>
-    private readonly LeakTracker? _leakTracker;
+    /// <summary>Its entry in the live-channel registry (a leak tracker when detection is on); null when metrics and leak detection are off.</summary>
+    private readonly ChannelRegistration? _registration;
 
     /// <summary>Creates an open rendezvous channel whose woken continuations run on the thread pool (<see cref="ContinuationMode.ThreadPool"/>).</summary>
     public RendezvousChannel()
@@ -91,7 +91,7 @@ public sealed class RendezvousChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
         _lot = new ParkingLot<T>(_completion, this, mayChain);
         Reader = new RendezvousReader(this);
         Writer = new RendezvousWriter(this);
-        _leakTracker = LeakTracker.TryCreate(this);
+        _registration = ChannelRegistration.TryCreate(this);
     }
 
     /// <summary>The parking layer, for tests (queue capacities, a lowered limit on parked operations).</summary>
@@ -128,7 +128,7 @@ public sealed class RendezvousChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
         _lot.Close();
         _lot.FailAll();
         _completion.SignalDrained();
-        _leakTracker?.Disarm();
+        _registration?.Disarm();
         return true;
     }
 

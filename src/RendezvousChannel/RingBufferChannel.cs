@@ -61,8 +61,8 @@ public sealed class RingBufferChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
     /// <summary>Readers parked while the ring is empty or writers parked while it is full; WaitTo callers.</summary>
     private readonly ParkingLot<T> _lot;
 
-    /// <summary>Reports this channel if it is collected without having been completed; null when detection is off.</summary>
-    private readonly LeakTracker? _leakTracker;
+    /// <summary>Its entry in the live-channel registry (a leak tracker when detection is on); null when metrics and leak detection are off.</summary>
+    private readonly ChannelRegistration? _registration;
 
     /// <summary>
     /// Creates an open channel that holds at most <paramref name="capacity"/> items, whose woken continuations run on
@@ -89,7 +89,7 @@ public sealed class RingBufferChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
         _lot = new ParkingLot<T>(_completion, this, mayChain);
         Reader = new RingBufferReader(this);
         Writer = new RingBufferWriter(this);
-        _leakTracker = LeakTracker.TryCreate(this);
+        _registration = ChannelRegistration.TryCreate(this);
     }
 
     /// <summary>The exact number of items the channel can hold.</summary>
@@ -215,7 +215,7 @@ public sealed class RingBufferChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
         _lot.FailWaitToCallers(WaiterKind.Writer);
         // Parked readers take what is left; Balance also finishes the drain if the ring is already empty.
         Balance();
-        _leakTracker?.Disarm();
+        _registration?.Disarm();
         return true;
     }
 

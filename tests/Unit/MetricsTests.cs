@@ -2,19 +2,22 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Runtime.CompilerServices;
+using Rendezvous.Channels.Diagnostics;
 
 namespace Rendezvous.Channels.Tests.Unit;
 
 /// <summary>
 /// Issue 15 (metrics) and 14 (the stuck count): the <c>RendezvousChannel</c> meter, read by an in-process
 /// <see cref="MeterListener"/> as dotnet-counters reads it out of process. The values are process-wide totals
-/// over tracked channels, so each test compares a measurement after its own changes with one before (the
-/// collection runs alone, so nothing else changes them meanwhile).
+/// over registered channels (tracked by leak detection, or registered by the metrics switch alone), so each test
+/// compares a measurement after its own changes with one before (the collection runs alone, so nothing else
+/// changes them meanwhile).
 /// </summary>
 [Collection(LeakDetectionTests.CollectionName)]
 public sealed class MetricsTests : IDisposable
 {
     private readonly bool _previousDetection;
+    private readonly bool _previousMetrics;
     private readonly MeterListener _listener = new();
     private readonly ConcurrentDictionary<string, long> _observed = new();
     private readonly ConcurrentDictionary<string, long> _counted = new();
@@ -23,6 +26,7 @@ public sealed class MetricsTests : IDisposable
     public MetricsTests()
     {
         _previousDetection = ChannelDiagnostics.LeakDetectionEnabled;
+        _previousMetrics = ChannelDiagnostics.MetricsEnabled;
         ChannelDiagnostics.LeakDetectionEnabled = true;
         _listener.InstrumentPublished = (instrument, listener) =>
         {
@@ -51,6 +55,7 @@ public sealed class MetricsTests : IDisposable
         _listener.Dispose();
         ChannelDiagnostics.StuckThreshold = null;
         ChannelDiagnostics.LeakDetectionEnabled = _previousDetection;
+        ChannelDiagnostics.MetricsEnabled = _previousMetrics;
     }
 
     [Fact]
@@ -189,6 +194,115 @@ public sealed class MetricsTests : IDisposable
         }
     }
 
+    [Fact]
+    public void With_metrics_on_and_detection_off_channels_are_counted_without_a_leak_tracker()
+    {
+        // A Release service: the package's targets turned detection off, the operator turned metrics on.
+        ChannelDiagnostics.LeakDetectionEnabled = false;
+        ChannelDiagnostics.MetricsEnabled = true;
+        ForceFullCollection();
+        // If no channel was registered yet in this process, the meter does not exist yet: every value is then 0.
+        Dictionary<string, long> before = Observe();
+        long createdBefore = Counted("rendezvouschannel.channels.created");
+
+        var rendezvous = new RendezvousChannel<MetricsOnlyMarker>();
+        var ring = new RingBufferChannel<MetricsOnlyMarker>(2);
+        try
+        {
+            ValueTask<MetricsOnlyMarker> read1 = rendezvous.Reader.ReadAsync();
+            ValueTask<MetricsOnlyMarker> read2 = rendezvous.Reader.ReadAsync();
+            Assert.True(ring.Writer.TryWrite(new MetricsOnlyMarker()) && ring.Writer.TryWrite(new MetricsOnlyMarker()));
+            ValueTask write = ring.Writer.WriteAsync(new MetricsOnlyMarker());
+            Assert.False(read1.IsCompleted || read2.IsCompleted || write.IsCompleted);
+
+            Dictionary<string, long> after = Observe();
+            Assert.Equal(2, Counted("rendezvouschannel.channels.created") - createdBefore);
+            Assert.Equal(2, after["rendezvouschannel.channels.live"] - before.GetValueOrDefault("rendezvouschannel.channels.live"));
+            Assert.Equal(2, after["rendezvouschannel.readers.parked"] - before.GetValueOrDefault("rendezvouschannel.readers.parked"));
+            Assert.Equal(1, after["rendezvouschannel.writers.parked"] - before.GetValueOrDefault("rendezvouschannel.writers.parked"));
+            Assert.Equal(2, after["rendezvouschannel.items.buffered"] - before.GetValueOrDefault("rendezvouschannel.items.buffered"));
+
+            // Registered, but lightly: no leak tracker (no stack capture, no finalizer), so no creation site either.
+            ChannelRegistration[] registrations = [.. LiveRegistrationsOf(rendezvous), .. LiveRegistrationsOf(ring)];
+            Assert.Equal(2, registrations.Length);
+            Assert.All(registrations, r => Assert.Equal(typeof(ChannelRegistration), r.GetType()));
+            Assert.DoesNotContain(ChannelDiagnostics.GetBlockedChannels(), c => c.ChannelType.GenericTypeArguments.Contains(typeof(MetricsOnlyMarker)));
+        }
+        finally
+        {
+            rendezvous.Writer.Complete();
+            ring.Writer.Complete();
+        }
+
+        // Completed channels leave the metrics, as tracked ones do.
+        Dictionary<string, long> completed = Observe();
+        Assert.Equal(before.GetValueOrDefault("rendezvouschannel.channels.live"), completed["rendezvouschannel.channels.live"]);
+        Assert.Equal(before.GetValueOrDefault("rendezvouschannel.items.buffered"), completed["rendezvouschannel.items.buffered"]);
+    }
+
+    [Fact]
+    public void With_metrics_and_detection_off_nothing_is_registered()
+    {
+        ChannelDiagnostics.LeakDetectionEnabled = false;
+        ChannelDiagnostics.MetricsEnabled = false;
+        long createdBefore = Counted("rendezvouschannel.channels.created");
+
+        var rendezvous = new RendezvousChannel<MetricsOnlyMarker>();
+        var ring = new RingBufferChannel<MetricsOnlyMarker>(1);
+        try
+        {
+            ValueTask<MetricsOnlyMarker> read = rendezvous.Reader.ReadAsync();
+            Assert.True(ring.Writer.TryWrite(new MetricsOnlyMarker()));
+            Assert.False(read.IsCompleted);
+
+            Assert.Empty(LiveRegistrationsOf(rendezvous));
+            Assert.Empty(LiveRegistrationsOf(ring));
+            Assert.Null(RegistrationField(rendezvous));
+            Assert.Null(RegistrationField(ring));
+            Assert.Equal(createdBefore, Counted("rendezvouschannel.channels.created"));
+        }
+        finally
+        {
+            rendezvous.Writer.Complete();
+            ring.Writer.Complete();
+        }
+    }
+
+    [Fact]
+    public void With_detection_on_a_channel_is_registered_by_its_leak_tracker_whatever_the_metrics_switch()
+    {
+        ChannelDiagnostics.LeakDetectionEnabled = true;
+        ChannelDiagnostics.MetricsEnabled = false;
+        var rendezvous = new RendezvousChannel<MetricsOnlyMarker>();
+        try
+        {
+            ChannelRegistration registration = Assert.Single(LiveRegistrationsOf(rendezvous));
+            Assert.IsType<LeakTracker>(registration);
+        }
+        finally
+        {
+            rendezvous.Writer.Complete();
+        }
+    }
+
+    private static List<ChannelRegistration> LiveRegistrationsOf(object channel)
+    {
+        var found = new List<ChannelRegistration>();
+        for (LiveChannelRegistry.Entry? entry = LiveChannelRegistry.First; entry is not null; entry = entry.Next)
+        {
+            if (entry.TryGetLiveRegistration(out ChannelRegistration registration) && ReferenceEquals(registration.Channel, channel))
+            {
+                found.Add(registration);
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>The channel's own reference to its registration: null means nothing was allocated for it.</summary>
+    private static object? RegistrationField(object channel) =>
+        channel.GetType().GetField("_registration", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.GetValue(channel);
+
     private Dictionary<string, long> Observe()
     {
         // Observable instruments reuse one walk for a short while: wait it out so this is a fresh one.
@@ -217,4 +331,6 @@ public sealed class MetricsTests : IDisposable
     }
 
     private sealed class AbandonedMarker;
+
+    private sealed class MetricsOnlyMarker;
 }

@@ -287,10 +287,10 @@ public sealed class StuckOperationTests : IDisposable
 
         for (LiveChannelRegistry.Entry? entry = LiveChannelRegistry.First; entry is not null; entry = entry.Next)
         {
-            if (entry.TryGetLiveTracker(out LeakTracker tracker))
+            if (entry.TryGetLiveRegistration(out ChannelRegistration registration))
             {
-                Assert.NotSame(channel, tracker.Channel);
-                Assert.NotSame(ring, tracker.Channel);
+                Assert.NotSame(channel, registration.Channel);
+                Assert.NotSame(ring, registration.Channel);
             }
         }
 

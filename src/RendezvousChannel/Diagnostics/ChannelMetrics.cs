@@ -10,12 +10,13 @@ using System.Threading;
 namespace Rendezvous.Channels.Diagnostics;
 
 /// <summary>
-/// The library's metrics, all computed from the live-channel registry, so they cover the channels that leak
-/// detection tracks. The meter is created with the first tracked channel; a process that tracks none (detection
-/// off) never creates it.
+/// The library's metrics, all computed from the live-channel registry, so they cover the channels registered
+/// there: those created while <see cref="ChannelDiagnostics.MetricsEnabled"/> or
+/// <see cref="ChannelDiagnostics.LeakDetectionEnabled"/> was on. The meter is created with the first registered
+/// channel; a process that registers none (both off) never creates it.
 /// </summary>
 /// <remarks>
-/// <para>No channel operation touches a metric. The two counters are incremented when a tracked channel is
+/// <para>No channel operation touches a metric. The two counters are incremented when a registered channel is
 /// created and when a leak is reported (an <c>Add</c> with no listener is a field read). The rest are observable
 /// instruments, computed only when a listener collects: one walk of the registry per collection, shared by
 /// all of them (a walk's totals are reused for <see cref="MeasurementReuseMilliseconds"/>).</para>
@@ -34,7 +35,7 @@ internal static class ChannelMetrics
     private static readonly Meter s_meter = new(MeterName, typeof(ChannelMetrics).Assembly.GetName().Version?.ToString());
 
     private static readonly Counter<long> s_channelsCreated = s_meter.CreateCounter<long>(
-        "rendezvouschannel.channels.created", "{channel}", "Channels created while leak detection was on (and so tracked).");
+        "rendezvouschannel.channels.created", "{channel}", "Channels created while metrics or leak detection was on (and so registered).");
 
     private static readonly Counter<long> s_leaksReported = s_meter.CreateCounter<long>(
         "rendezvouschannel.leaks.reported", "{channel}", "Channels garbage-collected without having been completed, as reported by leak detection.");
@@ -46,22 +47,22 @@ internal static class ChannelMetrics
     {
         s_meter.CreateObservableUpDownCounter(
             "rendezvouschannel.channels.live", static () => CurrentTotals().LiveChannels, "{channel}",
-            "Tracked channels neither completed nor garbage-collected yet.");
+            "Registered channels neither completed nor garbage-collected yet.");
         s_meter.CreateObservableUpDownCounter(
             "rendezvouschannel.readers.parked", static () => CurrentTotals().ParkedReaders, "{operation}",
-            "Reads parked on tracked channels: ReadAsync, WaitToReadAsync (and so ReadAllAsync).");
+            "Reads parked on registered channels: ReadAsync, WaitToReadAsync (and so ReadAllAsync).");
         s_meter.CreateObservableUpDownCounter(
             "rendezvouschannel.writers.parked", static () => CurrentTotals().ParkedWriters, "{operation}",
-            "Writes parked on tracked channels: WriteAsync, WaitToWriteAsync.");
+            "Writes parked on registered channels: WriteAsync, WaitToWriteAsync.");
         s_meter.CreateObservableUpDownCounter(
             "rendezvouschannel.items.buffered", static () => CurrentTotals().BufferedItems, "{item}",
-            "Items waiting in the rings of tracked RingBufferChannels.");
+            "Items waiting in the rings of registered RingBufferChannels.");
         s_meter.CreateObservableUpDownCounter(
             "rendezvouschannel.channels.stuck", static () => StuckMeasurement(), "{channel}",
-            "Tracked channels with an operation parked longer than ChannelDiagnostics.StuckThreshold (no value while it is not set).");
+            "Registered channels with an operation parked longer than ChannelDiagnostics.StuckThreshold (no value while it is not set; waits are timed only with leak detection on).");
     }
 
-    /// <summary>The registry's hook, once per tracked channel.</summary>
+    /// <summary>The registry's hook, once per registered channel.</summary>
     internal static void OnChannelCreated() => s_channelsCreated.Add(1);
 
     /// <summary>The leak report's hook, once per reported channel.</summary>
@@ -96,12 +97,12 @@ internal static class ChannelMetrics
         var totals = new Totals(now) { StuckChannels = thresholdTicks == 0 ? -1 : 0 };
         for (LiveChannelRegistry.Entry? entry = LiveChannelRegistry.First; entry is not null; entry = entry.Next)
         {
-            if (!entry.TryGetLiveTracker(out LeakTracker tracker))
+            if (!entry.TryGetLiveRegistration(out ChannelRegistration registration))
             {
                 continue;
             }
 
-            ILeakTrackable channel = tracker.Channel;
+            ILeakTrackable channel = registration.Channel;
             totals.LiveChannels++;
             totals.ParkedReaders += channel.BlockedReaders;
             totals.ParkedWriters += channel.BlockedWriters;

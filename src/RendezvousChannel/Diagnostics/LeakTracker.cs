@@ -22,16 +22,14 @@ namespace Rendezvous.Channels.Diagnostics;
 /// queue references the channel, so a live token source keeps a parked operation and its awaiting code alive
 /// but keeps the channel alive only if that code references the channel (LeakDetectionCancellationTests pins
 /// both cases). The unit tests check it.</para>
-/// <para>The channels touch the tracker only in their constructor (<see cref="TryCreate"/>) and when they
-/// complete (<see cref="Disarm"/>): the operation paths never see it.</para>
+/// <para>The channels touch the tracker only in their constructor (<see cref="ChannelRegistration.TryCreate"/>)
+/// and when they complete (<see cref="Disarm"/>): the operation paths never see it. What it adds to the
+/// lightweight <see cref="ChannelRegistration"/> that metrics alone use: the creation stack and the finalizer.</para>
 /// </remarks>
-internal sealed class LeakTracker
+internal sealed class LeakTracker : ChannelRegistration
 {
     /// <summary>This library's simple assembly name, to tell its own stack frames from the caller's.</summary>
     private static readonly string s_libraryName = typeof(LeakTracker).Assembly.GetName().Name ?? string.Empty;
-
-    /// <summary>The tracked channel; never null. Strong on purpose: it keeps the channel intact until this finalizer has read its counts.</summary>
-    private readonly ILeakTrackable _channel;
 
     /// <summary>
     /// Where the channel was created: methods and offsets only, turned into text only if the channel is
@@ -41,16 +39,13 @@ internal sealed class LeakTracker
     /// </summary>
     private readonly StackTrace _creationStack;
 
-    /// <summary>1 until the channel is completed, then 0 for good; the finalizer reports only while it is 1.</summary>
-    private int _armed = 1;
-
     private LeakTracker(ILeakTrackable channel, StackTrace creationStack)
+        : base(channel)
     {
-        Debug.Assert(channel is not null && creationStack is not null);
-        _channel = channel;
+        Debug.Assert(creationStack is not null);
         _creationStack = creationStack;
         // Complete now: the live-channel registry (snapshot, watchdog, metrics) may read it from here on.
-        LiveChannelRegistry.Register(this);
+        Register();
     }
 
     /// <summary>Finalizer: reports the channel, unless it was completed (then this never runs: see <see cref="Disarm"/>).</summary>
@@ -74,27 +69,13 @@ internal sealed class LeakTracker
         }
     }
 
-    /// <summary>Whether the channel is still open as far as this tracker knows (not yet completed).</summary>
-    internal bool IsArmed => Volatile.Read(ref _armed) != 0;
-
-    /// <summary>
-    /// The constructor's hook: a tracker for <paramref name="channel"/> if detection is on, else null. Small
-    /// enough to inline, so that with detection off a channel pays one static read and nothing else.
-    /// Call it last in the constructor, once every field the counts read is set: a constructor that throws
-    /// (an invalid capacity) must not leave behind a tracker that reports a channel nobody ever had.
-    /// The first test is a constant (true, unless a trimmer was told the switch is off: then false, and
-    /// everything behind it is removed from the application).
-    /// </summary>
-    internal static LeakTracker? TryCreate(ILeakTrackable channel) =>
-        ChannelDiagnostics.IsLeakDetectionSupported && ChannelDiagnostics.LeakDetectionEnabled ? Create(channel) : null;
-
     /// <summary>
     /// Completion's hook: the channel was completed, so it is not a leak. Idempotent. Suppressing the
     /// finalizer also makes a completed channel as cheap to collect as an untracked one.
     /// </summary>
-    internal void Disarm()
+    internal override void Disarm()
     {
-        Volatile.Write(ref _armed, 0);
+        base.Disarm();
 #pragma warning disable CA1816 // Not a Dispose: completion is this object's end of life, and a disarmed finalizer has nothing to do.
         GC.SuppressFinalize(this);
 #pragma warning restore CA1816
@@ -137,17 +118,17 @@ internal sealed class LeakTracker
         return simpleName.SequenceEqual(s_libraryName);
     }
 
-    /// <summary>Off the inlined path: the capture is large, and only a tracked channel needs it.</summary>
+    /// <summary>
+    /// <see cref="ChannelRegistration.TryCreate"/>'s path when detection is on; off the inlined path: the capture
+    /// is large, and only a tracked channel needs it.
+    /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static LeakTracker Create(ILeakTrackable channel) =>
+    internal static LeakTracker Create(ILeakTrackable channel) =>
         new(channel, new StackTrace(skipFrames: 0, fNeedFileInfo: false));
 
     /// <summary>Reads the report off the channel, which is still intact but unreachable, so its counts are final.</summary>
     private ChannelLeakReport CreateReport() =>
-        new(_channel.GetType(), FormatCreationStack(_creationStack), _channel.BlockedReaders, _channel.BlockedWriters);
-
-    /// <summary>The tracked channel, for the live-channel registry.</summary>
-    internal ILeakTrackable Channel => _channel;
+        new(Channel.GetType(), FormatCreationStack(_creationStack), Channel.BlockedReaders, Channel.BlockedWriters);
 
     /// <summary>Where the channel was created, for the live-channel registry (which formats it at most once).</summary>
     internal StackTrace CreationStack => _creationStack;

@@ -1,5 +1,5 @@
-// LiveChannelRegistry: the channels that leak detection tracks and that are still alive, held by weak reference,
-// for the snapshot of blocked channels, the stuck-operation watchdog and the metrics.
+// LiveChannelRegistry: the channels that metrics or leak detection registered and that are still alive, held by
+// weak reference, for the metrics, the snapshot of blocked channels and the stuck-operation watchdog.
 //
 // The list is a Treiber stack (R. K. Treiber, "Systems Programming: Coping with Parallelism", IBM RJ 5118, 1986)
 // for registration, with one sweeper at a time unlinking entries behind the head.
@@ -11,16 +11,18 @@ using System.Threading;
 namespace Rendezvous.Channels.Diagnostics;
 
 /// <summary>
-/// Every channel created while <see cref="ChannelDiagnostics.LeakDetectionEnabled"/> is on, from its
-/// <see cref="LeakTracker"/>'s creation until it is completed or collected. Nothing else is in it: a channel
-/// created with detection off never reaches this class.
+/// Every channel created while <see cref="ChannelDiagnostics.MetricsEnabled"/> or
+/// <see cref="ChannelDiagnostics.LeakDetectionEnabled"/> is on, from its <see cref="ChannelRegistration"/>'s
+/// creation (a <see cref="LeakTracker"/> when detection is on) until it is completed or collected. Nothing else is
+/// in it: a channel created with both off never reaches this class. The metrics count every entry; the snapshot
+/// and the watchdog, which name where a channel was created, only those of leak trackers.
 /// </summary>
 /// <remarks>
-/// <para>Costs: one entry (and one weak handle) per tracked channel, at its creation; nothing per operation. The
-/// entry references the tracker weakly (a short weak reference), so the registry never keeps a channel alive and
-/// the leak report still fires; the reference is cleared when the channel and its tracker become unreachable,
-/// before the tracker's finalizer reports it, so a collected channel vanishes from here before its leak report
-/// and is never seen again by the watchdog.</para>
+/// <para>Costs: one entry (and one weak handle) per registered channel, at its creation; nothing per operation.
+/// The entry references the registration weakly (a short weak reference), so the registry never keeps a channel
+/// alive and the leak report still fires; the reference is cleared when the channel and its registration become
+/// unreachable, before a tracker's finalizer reports it, so a collected channel vanishes from here before its
+/// leak report and is never seen again by the watchdog.</para>
 /// <para>Concurrency: registration pushes an entry at the head with a CAS. Entries whose channel was completed
 /// or collected are unlinked by a sweep, run by one thread at a time (a flag taken with an exchange; a thread
 /// that finds it taken skips the sweep rather than wait). Only the sweeper writes the <see cref="Entry.Next"/>
@@ -48,16 +50,16 @@ internal static class LiveChannelRegistry
     /// <summary>The most recently registered entry: walk from it along <see cref="Entry.Next"/>. Entries may be dead.</summary>
     internal static Entry? First => Volatile.Read(ref s_head);
 
-    /// <summary>The tracker's hook, once per tracked channel, when the tracker is complete.</summary>
-    internal static void Register(LeakTracker tracker)
+    /// <summary>The registration's hook, once per registered channel, when the registration is complete.</summary>
+    internal static void Register(ChannelRegistration registration)
     {
-        Debug.Assert(tracker is not null);
-        var entry = new Entry(tracker);
+        Debug.Assert(registration is not null);
+        var entry = new Entry(registration);
         Entry? head = Volatile.Read(ref s_head);
         while (true)
         {
             entry.Next = head;
-            // Publish the entry: a walker that reads the new head sees its tracker and its link.
+            // Publish the entry: a walker that reads the new head sees its registration and its link.
             Entry? witnessed = Interlocked.CompareExchange(ref s_head, entry, head);
             if (witnessed == head)
             {
@@ -67,7 +69,12 @@ internal static class LiveChannelRegistry
             head = witnessed;
         }
 
-        ParkClock.OnChannelTracked();
+        if (registration is LeakTracker)
+        {
+            // Only leak detection times parked operations: metrics alone put nothing on an operation.
+            ParkClock.OnChannelTracked();
+        }
+
         ChannelMetrics.OnChannelCreated();
         // After the push (a full fence): a watchdog that stops now either sees this entry or is seen stopped here.
         StuckChannelWatchdog.OnChannelTracked();
@@ -131,11 +138,11 @@ internal static class LiveChannelRegistry
         }
     }
 
-    /// <summary>One tracked channel: a weak reference to its tracker, and what the watchdog remembers about it.</summary>
+    /// <summary>One registered channel: a weak reference to its registration, and what the watchdog remembers about it.</summary>
     internal sealed class Entry
     {
-        /// <summary>Short weak reference: cleared when the channel and its tracker become unreachable, before the leak report.</summary>
-        private readonly WeakReference<LeakTracker> _tracker;
+        /// <summary>Short weak reference: cleared when the channel and its registration become unreachable, before any leak report.</summary>
+        private readonly WeakReference<ChannelRegistration> _registration;
 
         /// <summary>The next older entry, or null. Written before publication by the registering thread, then only by the sweeper.</summary>
         private Entry? _next;
@@ -143,7 +150,8 @@ internal static class LiveChannelRegistry
         /// <summary>The creation stack as text, formatted on first need (formatting costs as much as capturing).</summary>
         private string? _creationStackTrace;
 
-        internal Entry(LeakTracker tracker) => _tracker = new WeakReference<LeakTracker>(tracker, trackResurrection: false);
+        internal Entry(ChannelRegistration registration) =>
+            _registration = new WeakReference<ChannelRegistration>(registration, trackResurrection: false);
 
         internal Entry? Next
         {
@@ -164,11 +172,27 @@ internal static class LiveChannelRegistry
         internal int ReportedBlockedWriters { get; set; }
 
         /// <summary>Whether the channel is still alive and not completed.</summary>
-        internal bool IsLive => TryGetLiveTracker(out _);
+        internal bool IsLive => TryGetLiveRegistration(out _);
 
-        /// <summary>The tracker of a channel that is alive and not completed; false once it is either.</summary>
-        internal bool TryGetLiveTracker(out LeakTracker tracker) =>
-            _tracker.TryGetTarget(out tracker!) && tracker.IsArmed;
+        /// <summary>The registration of a channel that is alive and not completed; false once it is either.</summary>
+        internal bool TryGetLiveRegistration(out ChannelRegistration registration) =>
+            _registration.TryGetTarget(out registration!) && registration.IsArmed;
+
+        /// <summary>
+        /// The tracker of a channel that is alive, not completed and tracked by leak detection (so its creation
+        /// site is known); false for a channel registered by metrics alone.
+        /// </summary>
+        internal bool TryGetLiveTracker(out LeakTracker tracker)
+        {
+            if (TryGetLiveRegistration(out ChannelRegistration registration) && registration is LeakTracker leakTracker)
+            {
+                tracker = leakTracker;
+                return true;
+            }
+
+            tracker = null!;
+            return false;
+        }
 
         /// <summary>The creation stack as text, from the caller of the channel's constructor (as in a leak report).</summary>
         internal string GetCreationStackTrace(LeakTracker tracker) =>
