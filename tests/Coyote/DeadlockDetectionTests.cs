@@ -1,9 +1,4 @@
 using System.Linq;
-using Rendezvous.Channels.Tests.Coyote.Channels;
-using Rendezvous.Channels.Tests.Coyote.Harness;
-using Rendezvous.Channels.Tests.Coyote.Scenarios;
-using Xunit;
-using Xunit.Abstractions;
 
 namespace Rendezvous.Channels.Tests.Coyote;
 

@@ -1,14 +1,9 @@
 using System.Linq;
-using Rendezvous.Channels.Tests.Coyote.Channels;
-using Rendezvous.Channels.Tests.Coyote.Harness;
-using Rendezvous.Channels.Tests.Coyote.Scenarios;
-using Xunit;
-using Xunit.Abstractions;
 
 namespace Rendezvous.Channels.Tests.Coyote;
 
 /// <summary>
-/// The atomic steps no other scenario depends on (issue 11, point 9), explored by Coyote on the real channels:
+/// The atomic steps no other scenario depends on, explored by Coyote on the real channels:
 /// a waiter queue growing while every other operation races it, completions racing each other, and the waiter
 /// pool's returns racing for a slot. None may find a bug; each fails when its compare-and-swap is made a
 /// plain read-then-write (the cas-mutants tool).

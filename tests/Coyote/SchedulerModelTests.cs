@@ -3,9 +3,6 @@ extern alias PlantedBugs;
 
 using System;
 using System.Threading.Tasks;
-using Rendezvous.Channels.Tests.Coyote.Harness;
-using Xunit;
-using Xunit.Abstractions;
 using ControlledModel = Controlled::Rendezvous.Channels.Scheduling.SchedulerModel;
 using PlantedModel = PlantedBugs::Rendezvous.Channels.Scheduling.SchedulerModel;
 using SchedulingBug = PlantedBugs::Rendezvous.Channels.Scheduling.SchedulingBug;

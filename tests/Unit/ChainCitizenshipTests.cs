@@ -7,7 +7,7 @@ using Rendezvous.Channels.Scheduling;
 namespace Rendezvous.Channels.Tests.Unit;
 
 /// <summary>
-/// Continuation scheduling as a good thread-pool citizen (issue 12): each mechanism checked by a count or an order,
+/// Continuation scheduling as a good thread-pool citizen: each mechanism checked by a count or an order,
 /// never a duration. Wake-ups from outside a chain go to the global queue; a chain yields when its time slice is
 /// spent; a long continuation ends its chain and starts a back-off; nothing a continuation sets on its thread is seen
 /// by the next chained one; the rescuer ticks only while some chain holds deferred work; a channel in ThreadPool mode

@@ -3,7 +3,6 @@ extern alias PlantedBugs;
 
 using System.Reflection;
 using Microsoft.Coyote.Rewriting;
-using Xunit;
 
 namespace Rendezvous.Channels.Tests.Coyote.Harness;
 

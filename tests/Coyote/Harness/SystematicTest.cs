@@ -6,7 +6,6 @@ using System.Linq;
 using System.Threading.Tasks;
 using Microsoft.Coyote;
 using Microsoft.Coyote.SystematicTesting;
-using Xunit.Abstractions;
 
 namespace Rendezvous.Channels.Tests.Coyote.Harness;
 

@@ -1,7 +1,6 @@
 using System;
 using System.Globalization;
 using System.Text;
-using Xunit;
 
 namespace Rendezvous.Channels.Tests.Coyote.Harness;
 

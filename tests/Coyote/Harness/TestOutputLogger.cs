@@ -2,7 +2,6 @@ using System;
 using System.IO;
 using System.Text;
 using Microsoft.Coyote.Logging;
-using Xunit.Abstractions;
 
 namespace Rendezvous.Channels.Tests.Coyote.Harness;
 

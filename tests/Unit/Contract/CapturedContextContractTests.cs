@@ -6,7 +6,7 @@ namespace Rendezvous.Channels.Tests.Unit.Contract;
 /// Where a continuation that asked for its contexts runs, on every channel: an awaiter that registers with
 /// <c>OnCompleted</c> (which asks for the ExecutionContext to flow) while a SynchronizationContext or a TaskScheduler
 /// is current gets its continuation posted there, and it runs under the ExecutionContext captured at registration,
-/// never the waker's, as ManualResetValueTaskSourceCore and the BCL's channels do (issue 11, point 1).
+/// never the waker's, as ManualResetValueTaskSourceCore and the BCL's channels do.
 /// </summary>
 public class CapturedContextContractTests
 {
