@@ -74,9 +74,10 @@ internal static class Program
         {
             foreach (FieldInfo field in type.GetFields(BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.DeclaredOnly))
             {
-                if (field.FieldType.Name == "LeakTracker")
+                // The channel's registration with diagnostics: a LeakTracker while leak detection is on.
+                if (field.FieldType.Name == "ChannelRegistration")
                 {
-                    return field.GetValue(channel) is not null;
+                    return field.GetValue(channel)?.GetType().Name == "LeakTracker";
                 }
             }
         }
