@@ -8,7 +8,9 @@
 // the two happens is decided by a single CAS on the queue's state word.
 
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Channels;
 using System.Threading.Tasks;
@@ -104,7 +106,7 @@ public sealed class RendezvousChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
 
     /// <summary>The reader side: TryRead takes a parked writer's item; ReadAsync parks until a writer comes.</summary>
     [DebuggerDisplay("{_channel.DebuggerDisplay,nq}")]
-    private sealed class RendezvousReader : ChannelReader<T>
+    private sealed class RendezvousReader : ChannelReader<T>, IParkingReader<T>
     {
         private readonly RendezvousChannel<T> _channel;
 
@@ -113,6 +115,8 @@ public sealed class RendezvousChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
         public override Task Completion => _channel._completion.Task;
 
         public override bool CanPeek => false;
+
+        ParkingLot<T> IParkingReader<T>.Lot => _channel._lot;
 
         public override bool TryRead(out T item) => _channel._lot.TryTakeFromParkedWriter(out item);
 
@@ -123,22 +127,38 @@ public sealed class RendezvousChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
                 return ValueTask.FromCanceled<T>(cancellationToken);
             }
 
+            return ReadOrPark(cancellationToken, out T item, out Waiter<T>? waiter, out long version) switch
+            {
+                ReadAttempt.Item => new ValueTask<T>(item),
+                ReadAttempt.Parked => waiter!.AsValueTask(version),
+                _ => _channel._completion.ClosedReadResult<T>(),
+            };
+        }
+
+        /// <summary>One parked read per item, as ReadAsync; ends without an exception at a clean completion.</summary>
+        public override IAsyncEnumerable<T> ReadAllAsync(CancellationToken cancellationToken = default) =>
+            new ReadAllEnumerator<T>(this, cancellationToken);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public ReadAttempt ReadOrPark(CancellationToken cancellationToken, out T item, out Waiter<T>? waiter, out long version)
+        {
             RendezvousChannel<T> channel = _channel;
-            Waiter<T>? waiter = null;
-            long version = 0;
+            waiter = null;
+            version = 0;
             while (true)
             {
-                if (channel._lot.TryTakeFromParkedWriter(out T item))
+                if (channel._lot.TryTakeFromParkedWriter(out item))
                 {
                     waiter?.Recycle();
-                    return new ValueTask<T>(item);
+                    waiter = null;
+                    return ReadAttempt.Item;
                 }
 
                 if (waiter is null)
                 {
                     if (channel._completion.IsDone)
                     {
-                        return channel._completion.ClosedReadResult<T>();
+                        return ReadAttempt.Done;
                     }
 
                     waiter = channel._lot.RentReader(out version);
@@ -150,10 +170,11 @@ public sealed class RendezvousChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
                         // A parked read is what WaitToWrite callers wait for: wake them, after our parking CAS
                         // (see ParkingLot for why that order loses no wake-up).
                         channel._lot.WakeWaitToCallers(WaiterKind.Writer);
-                        return waiter.AsValueTask(version);
+                        return ReadAttempt.Parked;
                     case EnqueueResult.Closed:
                         waiter.Recycle();
-                        return channel._completion.ClosedReadResult<T>();
+                        waiter = null;
+                        return ReadAttempt.Done;
                     default:
                         // Writers parked between our look and our CAS: go and meet them.
                         continue;
