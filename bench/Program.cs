@@ -20,7 +20,7 @@ internal static class Program
           citizenship [--quick] [--service-seconds S]
                                            five scenarios: what continuation scheduling costs the rest of
                                            the process, BCL vs ours vs ours with chaining off; a markdown table
-          diff <baseline.json|dir> <new.json|dir> [--threshold 10%] [--fail-on-regression]
+          diff <baseline.json|dir> <new.json|dir> [--threshold 15%] [--confidence 99%] [--fail-on-regression]
                                            compares the ours/baseline time ratios of two JSON exports
           <BenchmarkDotNet args>           anything else goes to BenchmarkSwitcher as is (e.g. --list flat)
 
