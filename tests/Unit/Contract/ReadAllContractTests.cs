@@ -318,7 +318,8 @@ public class ReadAllAllocationTests(ITestOutputHelper output)
     [MemberData(nameof(ChannelsUnderTest.MeasuredNames), MemberType = typeof(ChannelsUnderTest))]
     public async Task An_enumeration_ended_by_a_clean_completion_costs_one_small_object_and_throws_nothing(string channel)
     {
-        const int enumerations = 2_000;
+        const int enumerations = 5_000;
+        const double Budget = 100; // the enumerator is 64 bytes; the BCL's iterator costs about 130-150 here
         int thrown = 0;
         void Count(object? sender, System.Runtime.ExceptionServices.FirstChanceExceptionEventArgs e)
         {
@@ -354,7 +355,28 @@ public class ReadAllAllocationTests(ITestOutputHelper output)
             }
         }
 
-        double withEnumeration = await AllocationMeter.BytesPerOperation(Enumerate, enumerations, warmUp: 200);
+        // The same channels, read with one ReadAsync and completed: the cost of everything but the enumeration.
+        async Task ReadOnce(int count)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                Channel<int> c = ChannelsUnderTest.Named(channel).Create<int>();
+                ValueTask write = c.Writer.WriteAsync(i);
+                _ = await c.Reader.ReadAsync();
+                await write;
+                c.Writer.Complete();
+            }
+        }
+
+        // Background allocations of the test host only ever add: judge the least of up to three measurements of each.
+        double withEnumeration = double.MaxValue;
+        double channelAlone = double.MaxValue;
+        for (int attempt = 0; attempt == 0 || (attempt < 3 && withEnumeration - channelAlone >= Budget); attempt++)
+        {
+            withEnumeration = Math.Min(withEnumeration, await AllocationMeter.BytesPerOperation(Enumerate, enumerations, warmUp: 500));
+            channelAlone = Math.Min(channelAlone, await AllocationMeter.BytesPerOperation(ReadOnce, enumerations, warmUp: 500));
+        }
+
         AppDomain.CurrentDomain.FirstChanceException += Count;
         try
         {
@@ -365,22 +387,9 @@ public class ReadAllAllocationTests(ITestOutputHelper output)
             AppDomain.CurrentDomain.FirstChanceException -= Count;
         }
 
-        // The same channels, read with one ReadAsync and completed: the cost of everything but the enumeration.
-        double channelAlone = await AllocationMeter.BytesPerOperation(async count =>
-        {
-            for (int i = 0; i < count; i++)
-            {
-                Channel<int> c = ChannelsUnderTest.Named(channel).Create<int>();
-                ValueTask write = c.Writer.WriteAsync(i);
-                _ = await c.Reader.ReadAsync();
-                await write;
-                c.Writer.Complete();
-            }
-        }, enumerations, warmUp: 200);
-
         double perEnumeration = withEnumeration - channelAlone;
         output.WriteLine($"{channel}: {perEnumeration:F0} bytes per enumeration ({withEnumeration:F0} with the channel, {channelAlone:F0} without); {thrown} exceptions thrown");
         Assert.Equal(0, thrown);
-        Assert.True(perEnumeration < 128, $"{perEnumeration:F0} bytes per enumeration: more than the enumerator itself");
+        Assert.True(perEnumeration < Budget, $"{perEnumeration:F0} bytes per enumeration: more than the enumerator itself");
     }
 }
