@@ -35,9 +35,11 @@ namespace Rendezvous.Channels;
 /// when a writer is parked; <see cref="ChannelWriter{T}.WaitToWriteAsync"/> when a reader is parked.</description></item>
 /// <item><description>Consequently two sides that both use only <c>Try*</c>/<c>WaitTo*</c> never meet: each waits
 /// for the other to park, and neither does (as with Go's <c>select</c> with <c>default</c> on an unbuffered
-/// channel, and with <c>Channel.CreateBounded&lt;T&gt;(0)</c>). At least one side must park: for example
-/// <see cref="ChannelReader{T}.ReadAllAsync"/> (WaitToRead + TryRead) works against <c>WriteAsync</c>
-/// producers, and <c>TryWrite</c>/<c>WaitToWriteAsync</c> producers work against <c>ReadAsync</c> consumers.</description></item>
+/// channel, and with <c>Channel.CreateBounded&lt;T&gt;(0)</c>). At least one side must park: <c>WriteAsync</c>
+/// producers work against any consumer, and <c>TryWrite</c>/<c>WaitToWriteAsync</c> producers against
+/// <c>ReadAsync</c> consumers and against <see cref="ChannelReader{T}.ReadAllAsync"/>, which here parks one read
+/// per item as <c>ReadAsync</c> does (the base class's, and <c>CreateBounded(0)</c>'s, waits with WaitToReadAsync
+/// and so never meets a <c>TryWrite</c> producer).</description></item>
 /// <item><description>Completion is mandatory and immediate: <see cref="ChannelWriter{T}.TryComplete"/> wakes
 /// every parked reader and writer at once. Parked and later reads and writes throw
 /// <see cref="ChannelClosedException"/> (inner exception: the completion error); the items of failed writes

@@ -213,6 +213,25 @@ public class ReadAllContractTests
 
     [Theory]
     [MemberData(nameof(ChannelsUnderTest.AllNames), MemberType = typeof(ChannelsUnderTest))]
+    public async Task DisposeAsync_while_MoveNextAsync_is_in_flight_is_refused_and_the_read_goes_on(string channel)
+    {
+        Channel<int> c = ChannelsUnderTest.Named(channel).Create<int>();
+        IAsyncEnumerator<int> e = c.Reader.ReadAllAsync().GetAsyncEnumerator();
+        ValueTask<bool> parked = e.MoveNextAsync();
+        Assert.False(parked.IsCompleted);
+
+        await Assert.ThrowsAsync<NotSupportedException>(() => e.DisposeAsync().AsTask());
+
+        ValueTask write = c.Writer.WriteAsync(5);
+        Assert.True(await Eventually.Completes(parked));
+        Assert.Equal(5, e.Current);
+        await Eventually.Completes(write);
+        await e.DisposeAsync();
+        Assert.False(await Eventually.Completes(e.MoveNextAsync()));
+    }
+
+    [Theory]
+    [MemberData(nameof(ChannelsUnderTest.AllNames), MemberType = typeof(ChannelsUnderTest))]
     public async Task Two_enumerators_of_one_enumerable_at_once_share_the_items(string channel)
     {
         Channel<int> c = ChannelsUnderTest.Named(channel).Create<int>();
