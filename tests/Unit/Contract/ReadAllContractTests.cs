@@ -280,6 +280,50 @@ public class ReadAllContractTests
         Assert.Equal(Enumerable.Range(0, writers * perWriter), seen.Order());
     }
 
+    [Theory]
+    [MemberData(nameof(ChannelsUnderTest.StressedNames), MemberType = typeof(ChannelsUnderTest))]
+    public async Task A_completion_racing_writers_and_parked_enumerations_ends_them_cleanly_with_every_accepted_item_once(string channel)
+    {
+        for (int round = 0; round < 200; round++)
+        {
+            Channel<int> c = ChannelsUnderTest.Named(channel).Create<int>();
+            var accepted = new ConcurrentBag<int>();
+            var seen = new ConcurrentBag<int>();
+            Task Reader() => Task.Run(async () =>
+            {
+                await foreach (int item in c.Reader.ReadAllAsync())
+                {
+                    seen.Add(item);
+                }
+            });
+            Task Writer(int first) => Task.Run(async () =>
+            {
+                for (int item = first; item < first + 500; item++)
+                {
+                    try
+                    {
+                        await c.Writer.WriteAsync(item);
+                        accepted.Add(item);
+                    }
+                    catch (ChannelClosedException)
+                    {
+                        return;
+                    }
+                }
+            });
+
+            Task[] readers = [Reader(), Reader()];
+            Task[] writers = [Writer(0), Writer(1000)];
+            await Task.Delay(round % 3);
+            c.Writer.Complete();
+
+            // Readers end without an exception (a clean completion), having read every accepted item exactly once.
+            await Eventually.Completes(Task.WhenAll(writers), "the writers");
+            await Eventually.Completes(Task.WhenAll(readers), "the ReadAllAsync readers");
+            Assert.Equal(accepted.Order(), seen.Order());
+        }
+    }
+
     /// <summary>Writes 0 .. count - 1 without waiting (the channel has room for them).</summary>
     private static void Fill(ChannelWriter<int> writer, int count)
     {
