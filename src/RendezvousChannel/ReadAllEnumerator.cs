@@ -25,11 +25,14 @@ namespace Rendezvous.Channels;
 /// <para>Semantics, as the base class's iterator: the tokens given to ReadAllAsync and to GetAsyncEnumerator (or
 /// WithCancellation) both cancel, a linked source joining them when they differ; a cancellation ends the
 /// enumeration with <see cref="OperationCanceledException"/>; a completion with an error throws that error from
-/// MoveNextAsync; after the end, an exception, or DisposeAsync, MoveNextAsync returns false. Enumerating the
-/// enumerable again starts another enumeration that competes with the first for items.</para>
+/// MoveNextAsync; after the end, an exception, or DisposeAsync, MoveNextAsync returns false; DisposeAsync while a
+/// MoveNextAsync is in flight throws <see cref="NotSupportedException"/>. Enumerating the enumerable again starts
+/// another enumeration that competes with the first for items. A canceled token fails the next MoveNextAsync even
+/// if an item is ready (ReadAllAsync's documentation allows either; the base class yields ready items first).</para>
 /// <para>Allocation: none per item (the parked read is a pooled waiter, and MoveNextAsync's ValueTask is backed by
 /// this object). Per enumeration: this object (plus a linked token source when two different cancelable tokens
-/// are given, and a closed exception, never thrown, if the completion ends a parked read). It is not pooled: a
+/// are given, and a closed exception, never thrown, if the completion ends a parked read): 64 bytes, where the base
+/// class's iterator costs about 130-150 (ReadAllContractTests measures both). It is not pooled: a
 /// caller may still hold it after DisposeAsync, and its MoveNextAsync must then return false, not read for
 /// whoever reused it.</para>
 /// </remarks>
