@@ -23,7 +23,7 @@ internal static class Program
                                            the process, BCL vs ours (default) vs ours (Chained); a markdown table
           storm [--seconds S]              a storm of random cancellations on both sides, CreateBounded(0)/(16) vs
                                            ours, S seconds each; audits every item (lost, delivered after canceled)
-          diff <baseline.json|dir> <new.json|dir> [--threshold 10%] [--fail-on-regression]
+          diff <baseline.json|dir> <new.json|dir> [--threshold 15%] [--confidence 99%] [--fail-on-regression]
                                            compares the ours/baseline time ratios of two JSON exports
           <BenchmarkDotNet args>           anything else goes to BenchmarkSwitcher as is (e.g. --list flat)
 

@@ -7,11 +7,11 @@ namespace Rendezvous.Channels.Benchmarks.Tests;
 public class DiffCommandTests
 {
     [Fact]
-    public void Defaults_to_a_ten_percent_threshold_and_no_failure()
+    public void Defaults_to_a_fifteen_percent_threshold_99_percent_intervals_and_no_failure()
     {
         DiffCommand options = DiffCommand.Parse(["old", "new"]);
 
-        Assert.Equal(new DiffCommand("old", "new", 0.10, FailOnRegression: false), options);
+        Assert.Equal(new DiffCommand("old", "new", 0.15, FailOnRegression: false, Confidence: 0.99), options);
     }
 
     [Theory]
@@ -22,6 +22,13 @@ public class DiffCommandTests
         DiffCommand options = DiffCommand.Parse(["old", "--threshold", threshold, "new", "--fail-on-regression"]);
 
         Assert.Equal(new DiffCommand("old", "new", 0.25, FailOnRegression: true), options);
+    }
+
+    [Fact]
+    public void Reads_the_confidence_level_as_a_percentage()
+    {
+        Assert.Equal(0.95, DiffCommand.Parse(["old", "new", "--confidence", "95%"]).Confidence, precision: 10);
+        Assert.Throws<FormatException>(() => DiffCommand.Parse(["old", "new", "--confidence", "100%"]));
     }
 
     [Theory]

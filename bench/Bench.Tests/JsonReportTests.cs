@@ -54,11 +54,27 @@ public sealed class JsonReportTests : IDisposable
     }
 
     [Fact]
+    public void Reads_the_standard_error_and_sample_count_that_the_intervals_need()
+    {
+        File.WriteAllText(
+            Path.Combine(_folder, "RingSuite-report-brief.json"),
+            """
+            { "Benchmarks": [ { "Namespace": "Rendezvous.Channels.Benchmarks.Workloads", "Type": "RingSuite", "Method": "Ours",
+              "Parameters": "Capacity=16&Workload=OneToOne", "Statistics": { "Mean": 150.25, "StandardError": 3.5, "N": 15 } } ] }
+            """);
+
+        MeasuredBenchmark read = Assert.Single(JsonReport.Read(_folder, s_roles, out _));
+
+        Assert.Equal((3.5, 15), (read.StandardError, read.SampleCount));
+    }
+
+    [Fact]
     public void Roles_come_from_the_attributes_including_inherited_benchmark_methods()
     {
         Assert.Equal(BenchmarkRole.Ours, s_roles[$"{Suite}.Ours"]);
         Assert.Equal(BenchmarkRole.Baseline, s_roles[$"{Suite}.BclBounded"]);
         Assert.Equal(BenchmarkRole.Reference, s_roles["Rendezvous.Channels.Benchmarks.Workloads.RendezvousSuite.BclUnbounded"]);
+        Assert.Equal(BenchmarkRole.Floor, s_roles["Rendezvous.Channels.Benchmarks.Workloads.RendezvousSuite.AsyncFloor"]);
         Assert.DoesNotContain(s_roles.Keys, key => key.Contains("ChannelSuite", StringComparison.Ordinal)); // abstract
     }
 

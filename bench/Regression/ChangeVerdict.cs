@@ -6,11 +6,17 @@ internal enum ChangeVerdict
     /// <summary>The ratio moved less than the threshold either way.</summary>
     Same,
 
-    /// <summary>The ratio shrank by more than the threshold (by the factor 1 + threshold).</summary>
+    /// <summary>The ratio shrank by more than the threshold (by the factor 1 + threshold), the intervals apart.</summary>
     Faster,
 
-    /// <summary>The ratio grew by more than the threshold: a regression.</summary>
+    /// <summary>The ratio grew by more than the threshold and the two runs' confidence intervals do not overlap: a regression.</summary>
     Slower,
+
+    /// <summary>
+    /// The ratio moved by more than the threshold, but the two runs' confidence intervals overlap: within what the
+    /// measurements can tell apart (noise of a loaded machine, launch to launch), so neither faster nor slower.
+    /// </summary>
+    Inconclusive,
 
     /// <summary>Not slower, but allocates more per operation beyond the threshold and 1 byte: a regression.</summary>
     MoreAllocations,

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 
@@ -11,6 +12,23 @@ internal sealed record BaselinePair(MeasuredBenchmark Candidate, MeasuredBenchma
     /// a noisy or different machine far better than absolute times, so regressions are tracked on them.
     /// </summary>
     public double Ratio => Candidate.NanosecondsPerOperation / Baseline.NanosecondsPerOperation;
+
+    /// <summary>
+    /// A confidence interval for <see cref="Ratio"/> at <paramref name="confidence"/> (e.g. 0.99), or null when either
+    /// side's standard error or sample count is unknown. Built in log space, where the ratio's variance is the sum of
+    /// both sides' squared relative standard errors (the delta method), with Student's t for the smaller sample.
+    /// </summary>
+    public (double Lower, double Upper)? RatioInterval(double confidence)
+    {
+        if (Candidate.RelativeStandardError is not double ours || Baseline.RelativeStandardError is not double bcl)
+        {
+            return null;
+        }
+
+        int degreesOfFreedom = Math.Min(Candidate.SampleCount!.Value, Baseline.SampleCount!.Value) - 1;
+        double halfWidth = StudentT.Quantile(confidence, degreesOfFreedom) * Math.Sqrt((ours * ours) + (bcl * bcl));
+        return (Ratio * Math.Exp(-halfWidth), Ratio * Math.Exp(halfWidth));
+    }
 
     /// <summary>
     /// Every non-baseline benchmark with its group's baseline, in input order. A group without a measured

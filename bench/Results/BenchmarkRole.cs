@@ -11,4 +11,7 @@ internal enum BenchmarkRole
 
     /// <summary>Another BCL channel shown for context (e.g. CreateUnbounded); never a regression.</summary>
     Reference,
+
+    /// <summary>The async floor of a hand-off (no channel: a single-threaded rendezvous); context, never a regression.</summary>
+    Floor,
 }

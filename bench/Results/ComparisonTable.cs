@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using Rendezvous.Channels.Benchmarks.Workloads;
 
 namespace Rendezvous.Channels.Benchmarks.Results;
 
@@ -23,7 +24,12 @@ internal static class ComparisonTable
             table.AddRow(
                 candidate.ShortType,
                 candidate.Parameters,
-                candidate.Role == BenchmarkRole.Reference ? candidate.Method + " (ref)" : candidate.Method,
+                candidate.Role switch
+                {
+                    BenchmarkRole.Reference => candidate.Method + " (ref)",
+                    BenchmarkRole.Floor => candidate.Method + " (floor)",
+                    _ => candidate.Method,
+                },
                 Figures.Nanoseconds(candidate.NanosecondsPerOperation),
                 Figures.Bytes(candidate.BytesPerOperation),
                 Figures.Contentions(candidate.LockContentionsPerOperation),
@@ -36,7 +42,13 @@ internal static class ComparisonTable
 
         output.WriteLine("Ratio = channel time / baseline time in the same run (< 1: faster than the baseline).");
         output.WriteLine("(ref) rows are other BCL channels shown for context. Locks/op: Monitor lock contentions per operation.");
+        output.WriteLine("(floor) rows are the async floor: the same loops on one thread through an atomic-free rendezvous (no channel).");
         table.Write(output);
+        WriteDistanceFromFloor(pairs, output);
+        if (PlantedSlowdown.Setting is string slowdown)
+        {
+            output.WriteLine($"WARNING: {PlantedSlowdown.Variable}={slowdown}: a deliberately slowed run, for checking diff; not a measurement.");
+        }
 
         // Our channels are lock-free: any Monitor contention while they run comes from somewhere it should not.
         foreach (MeasuredBenchmark ours in pairs.Select(p => p.Candidate)
@@ -45,6 +57,23 @@ internal static class ComparisonTable
             output.WriteLine(
                 $"WARNING: {ours.ShortType}.{ours.Method} {ours.Parameters} saw lock contentions " +
                 $"({Figures.Contentions(ours.LockContentionsPerOperation)}/op); our channels should show 0.");
+        }
+    }
+
+    /// <summary>For each group with a floor row: how many times the async floor our channel takes.</summary>
+    private static void WriteDistanceFromFloor(IReadOnlyList<BaselinePair> pairs, TextWriter output)
+    {
+        foreach (IGrouping<string, BaselinePair> group in pairs.GroupBy(p => p.Candidate.GroupKey))
+        {
+            MeasuredBenchmark? floor = group.FirstOrDefault(p => p.Candidate.Role == BenchmarkRole.Floor)?.Candidate;
+            MeasuredBenchmark? ours = group.FirstOrDefault(p => p.Candidate.Role == BenchmarkRole.Ours)?.Candidate;
+            if (floor is not null && ours is not null)
+            {
+                output.WriteLine(
+                    $"{ours.ShortType} {ours.Parameters}: ours {Figures.Nanoseconds(ours.NanosecondsPerOperation)} ns/op = " +
+                    $"{Figures.Ratio(ours.NanosecondsPerOperation / floor.NanosecondsPerOperation)}x the async floor " +
+                    $"({Figures.Nanoseconds(floor.NanosecondsPerOperation)} ns/op)");
+            }
         }
     }
 }

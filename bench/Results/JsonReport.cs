@@ -55,7 +55,15 @@ internal sealed record JsonReport(IReadOnlyList<JsonReport.Case> Benchmarks)
                 }
 
                 var benchmark = new MeasuredBenchmark(
-                    type, entry.Method, MeasuredBenchmark.ParametersText(entry.Parameters), role, entry.Statistics.Mean, entry.Memory?.BytesAllocatedPerOperation, null);
+                    type,
+                    entry.Method,
+                    MeasuredBenchmark.ParametersText(entry.Parameters),
+                    role,
+                    entry.Statistics.Mean,
+                    entry.Memory?.BytesAllocatedPerOperation,
+                    null,
+                    entry.Statistics.StandardError,
+                    entry.Statistics.N);
 
                 // A folder may hold the brief and the full report of one run: the first copy wins.
                 if (seen.Add(benchmark.Key))
@@ -101,8 +109,11 @@ internal sealed record JsonReport(IReadOnlyList<JsonReport.Case> Benchmarks)
     internal sealed record Case(
         string Type, string Method, string Parameters, Measurement? Statistics, string? Namespace = null, Allocation? Memory = null);
 
-    /// <summary>Time per operation, in nanoseconds (OperationsPerInvoke already divided out).</summary>
-    internal sealed record Measurement(double Mean);
+    /// <summary>
+    /// Time per operation, in nanoseconds (OperationsPerInvoke already divided out): the mean of <paramref name="N"/>
+    /// measured iterations (over all launches) and its standard error, from which diff builds confidence intervals.
+    /// </summary>
+    internal sealed record Measurement(double Mean, double? StandardError = null, int? N = null);
 
     /// <summary>Null bytes when the case failed.</summary>
     internal sealed record Allocation(double? BytesAllocatedPerOperation);

@@ -12,10 +12,12 @@ namespace Rendezvous.Channels.Benchmarks.Results;
 /// <param name="Type">The benchmark class's full name; with <paramref name="Parameters"/> it names the group.</param>
 /// <param name="Method">The benchmark method, e.g. <c>Ours</c> or <c>BclBounded</c>.</param>
 /// <param name="Parameters">The parameters, e.g. <c>Capacity=16, Workload=OneToOne</c> (see <see cref="ParametersText"/>).</param>
-/// <param name="Role">Baseline, ours or reference, from the method's attributes.</param>
+/// <param name="Role">Baseline, ours, reference or floor, from the method's attributes.</param>
 /// <param name="NanosecondsPerOperation">Mean time per operation (OperationsPerInvoke already divided out).</param>
 /// <param name="BytesPerOperation">Managed bytes allocated per operation; null when not measured.</param>
 /// <param name="LockContentionsPerOperation">Monitor lock contentions per operation; null when not measured.</param>
+/// <param name="StandardError">The standard error of <paramref name="NanosecondsPerOperation"/>; null when unknown.</param>
+/// <param name="SampleCount">How many measured iterations (over all launches) the mean is of; null when unknown.</param>
 internal sealed record MeasuredBenchmark(
     string Type,
     string Method,
@@ -23,8 +25,14 @@ internal sealed record MeasuredBenchmark(
     BenchmarkRole Role,
     double NanosecondsPerOperation,
     double? BytesPerOperation,
-    double? LockContentionsPerOperation)
+    double? LockContentionsPerOperation,
+    double? StandardError = null,
+    int? SampleCount = null)
 {
+    /// <summary>The standard error relative to the mean, when it and the sample count are known (and there are at least 2).</summary>
+    public double? RelativeStandardError =>
+        StandardError is double error && SampleCount >= 2 && NanosecondsPerOperation > 0 ? error / NanosecondsPerOperation : null;
+
     /// <summary>The class name without its namespace, for tables.</summary>
     public string ShortType => Type[(Type.LastIndexOf('.') + 1)..];
 
@@ -41,5 +49,6 @@ internal sealed record MeasuredBenchmark(
     public static BenchmarkRole RoleOf(bool isBaseline, IEnumerable<string> categories) =>
         isBaseline ? BenchmarkRole.Baseline
         : categories.Contains(ChannelSuite.OursCategory) ? BenchmarkRole.Ours
+        : categories.Contains(ChannelSuite.FloorCategory) ? BenchmarkRole.Floor
         : BenchmarkRole.Reference;
 }

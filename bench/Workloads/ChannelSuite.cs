@@ -26,6 +26,9 @@ public abstract class ChannelSuite
     /// <summary>The category of a method that runs a System.Threading.Channels channel (baseline or reference row).</summary>
     public const string BclCategory = "Bcl";
 
+    /// <summary>The category of the async floor row: the workload on a single-threaded, atomic-free rendezvous (no channel).</summary>
+    public const string FloorCategory = "Floor";
+
     /// <summary>Operations per invocation: tens of milliseconds, so that per-invocation costs vanish per item.</summary>
     protected const int Operations = 16384;
 
@@ -41,9 +44,13 @@ public abstract class ChannelSuite
     /// <summary>The workloads this class runs.</summary>
     public abstract IEnumerable<Workload> Workloads { get; }
 
+    /// <summary>Items <see cref="Ours"/> moves per invocation: <see cref="Operations"/>, unless a <see cref="PlantedSlowdown"/> is set.</summary>
+    private int _oursItems = Operations;
+
     [GlobalSetup]
     public void CreateChannels()
     {
+        _oursItems = PlantedSlowdown.ItemsFor(Workload, Operations);
         _ours = (CreateOurs(), CreateOurs());
         _bcl = (CreateBcl(), CreateBcl());
         _unbounded = (Channel.CreateUnbounded<int>(), Channel.CreateUnbounded<int>());
@@ -62,7 +69,7 @@ public abstract class ChannelSuite
 
     [Benchmark(OperationsPerInvoke = Operations)]
     [BenchmarkCategory(OursCategory)]
-    public void Ours() => ChannelWorkloads.Run(Workload, _ours.Channel, _ours.Replies, Operations);
+    public void Ours() => ChannelWorkloads.Run(Workload, _ours.Channel, _ours.Replies, _oursItems);
 
     [Benchmark(Baseline = true, OperationsPerInvoke = Operations)]
     [BenchmarkCategory(BclCategory)]

@@ -8,7 +8,9 @@
 // the two happens is decided by a single CAS on the queue's state word.
 
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Channels;
 using System.Threading.Tasks;
@@ -33,9 +35,11 @@ namespace Rendezvous.Channels;
 /// when a writer is parked; <see cref="ChannelWriter{T}.WaitToWriteAsync"/> when a reader is parked.</description></item>
 /// <item><description>Consequently two sides that both use only <c>Try*</c>/<c>WaitTo*</c> never meet: each waits
 /// for the other to park, and neither does (as with Go's <c>select</c> with <c>default</c> on an unbuffered
-/// channel, and with <c>Channel.CreateBounded&lt;T&gt;(0)</c>). At least one side must park: for example
-/// <see cref="ChannelReader{T}.ReadAllAsync"/> (WaitToRead + TryRead) works against <c>WriteAsync</c>
-/// producers, and <c>TryWrite</c>/<c>WaitToWriteAsync</c> producers work against <c>ReadAsync</c> consumers.</description></item>
+/// channel, and with <c>Channel.CreateBounded&lt;T&gt;(0)</c>). At least one side must park: <c>WriteAsync</c>
+/// producers work against any consumer, and <c>TryWrite</c>/<c>WaitToWriteAsync</c> producers against
+/// <c>ReadAsync</c> consumers and against <see cref="ChannelReader{T}.ReadAllAsync"/>, which here parks one read
+/// per item as <c>ReadAsync</c> does (the base class's, and <c>CreateBounded(0)</c>'s, waits with WaitToReadAsync
+/// and so never meets a <c>TryWrite</c> producer).</description></item>
 /// <item><description>As with <c>Channel.CreateBounded&lt;T&gt;(0)</c>, the reader can count (<c>Count</c> is
 /// always 0: nothing is buffered) and can peek: <see cref="ChannelReader{T}.TryPeek"/> shows the item of the oldest
 /// writer parked in <c>WriteAsync</c> without taking it (a canceled writer's item is never shown).</description></item>
@@ -137,7 +141,7 @@ public sealed class RendezvousChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
 
     /// <summary>The reader side: TryRead takes a parked writer's item; ReadAsync parks until a writer comes.</summary>
     [DebuggerDisplay("{_channel.DebuggerDisplay,nq}")]
-    private sealed class RendezvousReader : ChannelReader<T>
+    private sealed class RendezvousReader : ChannelReader<T>, IParkingReader<T>
     {
         private readonly RendezvousChannel<T> _channel;
 
@@ -156,6 +160,8 @@ public sealed class RendezvousChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
 
         public override bool TryPeek(out T item) => _channel._lot.TryPeekParkedWriter(out item);
 
+        ParkingLot<T> IParkingReader<T>.Lot => _channel._lot;
+
         public override bool TryRead(out T item) => _channel._lot.TryTakeFromParkedWriter(out item);
 
         public override ValueTask<T> ReadAsync(CancellationToken cancellationToken = default)
@@ -165,22 +171,38 @@ public sealed class RendezvousChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
                 return ValueTask.FromCanceled<T>(cancellationToken);
             }
 
+            return ReadOrPark(cancellationToken, out T item, out Waiter<T>? waiter, out long version) switch
+            {
+                ReadAttempt.Item => new ValueTask<T>(item),
+                ReadAttempt.Parked => waiter!.AsValueTask(version),
+                _ => _channel._completion.ClosedReadResult<T>(),
+            };
+        }
+
+        /// <summary>One parked read per item, as ReadAsync; ends without an exception at a clean completion.</summary>
+        public override IAsyncEnumerable<T> ReadAllAsync(CancellationToken cancellationToken = default) =>
+            new ReadAllEnumerator<T>(this, cancellationToken);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public ReadAttempt ReadOrPark(CancellationToken cancellationToken, out T item, out Waiter<T>? waiter, out long version)
+        {
             RendezvousChannel<T> channel = _channel;
-            Waiter<T>? waiter = null;
-            long version = 0;
+            waiter = null;
+            version = 0;
             while (true)
             {
-                if (channel._lot.TryTakeFromParkedWriter(out T item))
+                if (channel._lot.TryTakeFromParkedWriter(out item))
                 {
                     waiter?.Recycle();
-                    return new ValueTask<T>(item);
+                    waiter = null;
+                    return ReadAttempt.Item;
                 }
 
                 if (waiter is null)
                 {
                     if (channel._completion.IsDone)
                     {
-                        return channel._completion.ClosedReadResult<T>();
+                        return ReadAttempt.Done;
                     }
 
                     waiter = channel._lot.RentReader(out version);
@@ -192,10 +214,11 @@ public sealed class RendezvousChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
                         // A parked read is what WaitToWrite callers wait for: wake them, after our parking CAS
                         // (see ParkingLot for why that order loses no wake-up).
                         channel._lot.WakeWaitToCallers(WaiterKind.Writer);
-                        return waiter.AsValueTask(version);
+                        return ReadAttempt.Parked;
                     case EnqueueResult.Closed:
                         waiter.Recycle();
-                        return channel._completion.ClosedReadResult<T>();
+                        waiter = null;
+                        return ReadAttempt.Done;
                     default:
                         // Writers parked between our look and our CAS: go and meet them.
                         continue;

@@ -8,7 +8,9 @@
 // between the ring and the parked waiters, oldest first ("balancing", below).
 
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Diagnostics.CodeAnalysis;
 using System.Threading;
 using System.Threading.Channels;
@@ -259,7 +261,7 @@ public sealed class RingBufferChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
 
     /// <summary>The reader side.</summary>
     [DebuggerDisplay("{_channel.DebuggerDisplay,nq}")]
-    private sealed class RingBufferReader : ChannelReader<T>
+    private sealed class RingBufferReader : ChannelReader<T>, IParkingReader<T>
     {
         private readonly RingBufferChannel<T> _channel;
 
@@ -272,6 +274,8 @@ public sealed class RingBufferChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
         public override int Count => _channel._ring.Count;
 
         public override bool CanPeek => true;
+
+        ParkingLot<T> IParkingReader<T>.Lot => _channel._lot;
 
         public override bool TryPeek(out T item) => _channel._ring.TryPeek(out item);
 
@@ -295,23 +299,40 @@ public sealed class RingBufferChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
                 return ValueTask.FromCanceled<T>(cancellationToken);
             }
 
+            return ReadOrPark(cancellationToken, out T item, out Waiter<T>? waiter, out long version) switch
+            {
+                ReadAttempt.Item => new ValueTask<T>(item),
+                ReadAttempt.Parked => waiter!.AsValueTask(version),
+                _ => _channel._completion.ClosedReadResult<T>(),
+            };
+        }
+
+        /// <summary>One parked read per item, as ReadAsync; ends without an exception once completed and drained.</summary>
+        public override IAsyncEnumerable<T> ReadAllAsync(CancellationToken cancellationToken = default) =>
+            new ReadAllEnumerator<T>(this, cancellationToken);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public ReadAttempt ReadOrPark(CancellationToken cancellationToken, out T item, out Waiter<T>? waiter, out long version)
+        {
             RingBufferChannel<T> channel = _channel;
-            Waiter<T>? waiter = null;
-            long version = 0;
+            waiter = null;
+            version = 0;
             while (true)
             {
                 channel.ServeParkedFirst();
-                if (channel._ring.TryDequeue(out T item))
+                if (channel._ring.TryDequeue(out item))
                 {
                     waiter?.Recycle();
+                    waiter = null;
                     channel.OnItemRemoved();
-                    return new ValueTask<T>(item);
+                    return ReadAttempt.Item;
                 }
 
                 if (channel._ring.IsClosedAndEmpty)
                 {
                     waiter?.Recycle();
-                    return channel._completion.ClosedReadResult<T>();
+                    waiter = null;
+                    return ReadAttempt.Done;
                 }
 
                 waiter ??= channel._lot.RentReader(out version);
@@ -323,7 +344,7 @@ public sealed class RingBufferChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
                         channel.Balance();
                     }
 
-                    return waiter.AsValueTask(version);
+                    return ReadAttempt.Parked;
                 }
 
                 // Writers are parked (the ring filled meanwhile) or the channel completed: look again.

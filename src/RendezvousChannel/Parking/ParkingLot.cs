@@ -4,9 +4,11 @@
 // then looks at the other.
 
 using System;
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
+using System.Threading.Tasks.Sources;
 
 namespace Rendezvous.Channels.Parking;
 
@@ -340,6 +342,49 @@ internal sealed class ParkingLot<T>
             }
         }
     }
+
+    /// <summary>
+    /// ReadAllAsync's end of a parked read, "an item, or learn that the channel is done", without throwing:
+    /// recycles <paramref name="waiter"/> and returns true with its item, or false with <paramref name="error"/>
+    /// null (the channel completed cleanly: the enumeration ends), the completion error (which MoveNextAsync
+    /// throws, as <c>WaitToReadAsync</c> does), or the read's own <see cref="OperationCanceledException"/>.
+    /// </summary>
+    public bool TryEndParkedRead(Waiter<T> waiter, short token, out T item, out Exception? error)
+    {
+        item = waiter.TakeOutcome(token, out WaiterStatus claim, out Exception? failure);
+        if (failure is null)
+        {
+            error = null;
+            return true;
+        }
+
+        // A read ends with an error only by its cancellation or by the completion (FailParked, or a Repark that
+        // found the ring closed and drained); the closed exception it was given is dropped, never thrown.
+        Debug.Assert(claim == WaiterStatus.Canceled || _completion.IsDone, "Only its cancellation or the completion fails a read.");
+        error = claim == WaiterStatus.Canceled ? failure : _completion.Error;
+        return false;
+    }
+
+    /// <summary>The status of the outcome <see cref="TryEndParkedRead"/> will report, for an awaiter that asks first.</summary>
+    public ValueTaskSourceStatus ParkedReadStatus(Waiter<T> waiter, short token)
+    {
+        WaiterStatus claim = waiter.PublishedClaim(token);
+        if (claim == WaiterStatus.Pending || !waiter.HasError)
+        {
+            return claim == WaiterStatus.Pending ? ValueTaskSourceStatus.Pending : ValueTaskSourceStatus.Succeeded;
+        }
+
+        // As Waiter.GetStatus reads an error: an OperationCanceledException is Canceled, any other Faulted.
+        return claim == WaiterStatus.Canceled ? ValueTaskSourceStatus.Canceled : _completion.Error switch
+        {
+            null => ValueTaskSourceStatus.Succeeded,
+            OperationCanceledException => ValueTaskSourceStatus.Canceled,
+            _ => ValueTaskSourceStatus.Faulted,
+        };
+    }
+
+    /// <summary>ReadAllAsync's answer once the channel is done and drained: false, or the completion error (as WaitToReadAsync).</summary>
+    public ValueTask<bool> ReadDoneResult() => _completion.WaitResultWhenDone();
 
     /// <summary>
     /// WaitToReadAsync / WaitToWriteAsync: completes at once if the channel is ready for <paramref name="kind"/>

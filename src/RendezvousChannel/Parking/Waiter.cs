@@ -415,20 +415,7 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, ITrampo
     /// <inheritdoc/>
     public T GetResult(short token)
     {
-        long state = Volatile.Read(ref _state);
-        if ((short)(state >> StatusBits) != token)
-        {
-            ThrowHelper.ThrowInvalidOperation_StaleToken();
-        }
-
-        if (!ReferenceEquals(Volatile.Read(ref _continuation), s_published))
-        {
-            ThrowHelper.ThrowInvalidOperation_NotCompleted();
-        }
-
-        T item = _item;
-        Exception? error = _error;
-        Recycle();
+        T item = TakeOutcome(token, out _, out Exception? error);
         if (error is not null)
         {
             ExceptionDispatchInfo.Throw(error);
@@ -436,6 +423,55 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, ITrampo
 
         return item;
     }
+
+    /// <summary>
+    /// <c>GetResult</c> without the throw: reads the published outcome of the use <paramref name="token"/> (its
+    /// result or error, and which claim ended it), then recycles the waiter. For a caller that treats some errors
+    /// as an answer rather than a failure (ReadAllAsync's enumerator, for which the completion means "no more").
+    /// </summary>
+    public T TakeOutcome(short token, out WaiterStatus claim, out Exception? error)
+    {
+        // Acquire the publication first, then the state word: the claim CAS preceded the publication, so the
+        // state read after it shows the claim (read the other way round, it could be older than the publication).
+        bool published = ReferenceEquals(Volatile.Read(ref _continuation), s_published);
+        long state = Volatile.Read(ref _state);
+        if ((short)(state >> StatusBits) != token)
+        {
+            ThrowHelper.ThrowInvalidOperation_StaleToken();
+        }
+
+        if (!published)
+        {
+            ThrowHelper.ThrowInvalidOperation_NotCompleted();
+        }
+
+        // The claim that ended this use stays in the state word until Recycle moves the version on.
+        claim = (WaiterStatus)(state & StatusMask);
+        T item = _item;
+        error = _error;
+        Recycle();
+        return item;
+    }
+
+    /// <summary>
+    /// Which claim ended the use <paramref name="token"/> once its outcome is published (Matched, Closed or
+    /// Canceled), or <see cref="WaiterStatus.Pending"/> before that. Like <c>GetStatus</c>, it does not recycle.
+    /// </summary>
+    public WaiterStatus PublishedClaim(short token)
+    {
+        // Publication first, then the state word (see TakeOutcome).
+        bool published = ReferenceEquals(Volatile.Read(ref _continuation), s_published);
+        long state = Volatile.Read(ref _state);
+        if ((short)(state >> StatusBits) != token)
+        {
+            ThrowHelper.ThrowInvalidOperation_StaleToken();
+        }
+
+        return published ? (WaiterStatus)(state & StatusMask) : WaiterStatus.Pending;
+    }
+
+    /// <summary>Whether the published outcome carries an error (only meaningful once <see cref="PublishedClaim"/> is not Pending).</summary>
+    public bool HasError => _error is not null;
 
     void IValueTaskSource.GetResult(short token) => GetResult(token);
 
