@@ -71,10 +71,9 @@ internal sealed class StalledChainRescuer
     private long _rescued;
 
 #if PLANTED_BUGS
-    /// <summary>The state word, for the planted bugs' broken stop (tests/Coyote/PlantedBugs).</summary>
-    internal ref int StateForPlantedBugs => ref _state;
-
+    internal ref int StateForPlantedBugs => ref _state; // the state word, for the planted bugs' broken stop (tests/Coyote/PlantedBugs)
 #endif
+
     /// <summary>Whether the tick is stopped, ticking or stopping.</summary>
     internal int State => Volatile.Read(ref _state);
 
