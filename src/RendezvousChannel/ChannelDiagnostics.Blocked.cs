@@ -109,19 +109,7 @@ public static partial class ChannelDiagnostics
             return;
         }
 
-        foreach (Action<BlockedChannelInfo> handler in Delegate.EnumerateInvocationList(handlers))
-        {
-            try
-            {
-                handler(info);
-            }
-#pragma warning disable CA1031 // Any exception: one escaping the watchdog's timer callback kills the process, which a diagnostic must never do.
-            catch (Exception error)
-#pragma warning restore CA1031
-            {
-                ReportStuckDeliveryFailure(error);
-            }
-        }
+        InvokeEach(handlers, info, ReportStuckDeliveryFailure);
     }
 
     /// <summary>Makes a failing <see cref="StuckChannelDetected"/> handler (or watchdog tick) visible without letting it crash the process.</summary>

@@ -140,17 +140,27 @@ public static partial class ChannelDiagnostics
             return;
         }
 
-        foreach (Action<ChannelLeakReport> handler in Delegate.EnumerateInvocationList(handlers))
+        InvokeEach(handlers, report, ReportHandlerFailure);
+    }
+
+    /// <summary>
+    /// Calls each of <paramref name="handlers"/> with <paramref name="report"/>, in order, handing any exception one
+    /// throws to <paramref name="onHandlerFailure"/> and going on: a diagnostic is delivered from a finalizer or a
+    /// timer callback, where an escaping exception would kill the process, which a diagnostic must never do.
+    /// </summary>
+    private static void InvokeEach<TReport>(Action<TReport> handlers, TReport report, Action<Exception> onHandlerFailure)
+    {
+        foreach (Action<TReport> handler in Delegate.EnumerateInvocationList(handlers))
         {
             try
             {
                 handler(report);
             }
-#pragma warning disable CA1031 // Any exception: an exception escaping a finalizer kills the process, which a diagnostic must never do.
+#pragma warning disable CA1031 // Any exception: see the summary.
             catch (Exception error)
 #pragma warning restore CA1031
             {
-                ReportHandlerFailure(error);
+                onHandlerFailure(error);
             }
         }
     }
