@@ -1,0 +1,53 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Reflection;
+using System.Threading.Channels;
+using BenchmarkDotNet.Attributes;
+using Rendezvous.Channels.Benchmarks.Workloads;
+
+namespace Rendezvous.Channels.Benchmarks.Guard;
+
+/// <summary>
+/// One thing the guard measures: a workload on one of our channels and on its BCL counterpart, each side with its
+/// own pair of channels created once and reused by every round (as the BenchmarkDotNet suites do).
+/// </summary>
+/// <param name="Name">The key in a guard report, e.g. <c>Rendezvous OneToOne</c> or <c>Ring(16) FourToFour</c>.</param>
+/// <param name="OperationsPerRound">Chosen so that a round of one side lasts milliseconds, not microseconds.</param>
+internal sealed record GuardCase(
+    string Name, ChannelFamily Family, Workload Workload, int OperationsPerRound, Func<Channel<int>> CreateOurs, Func<Channel<int>> CreateBcl)
+{
+    /// <summary>
+    /// Every case of the BenchmarkDotNet suites, read from them so the two never drift apart: the rendezvous
+    /// suite's workloads, and the ring suite's workloads at each of its capacities.
+    /// </summary>
+    public static IReadOnlyList<GuardCase> All { get; } = [.. Enumerate()];
+
+    private static IEnumerable<GuardCase> Enumerate()
+    {
+        foreach (Workload workload in new RendezvousSuite().Workloads)
+        {
+            yield return new GuardCase(
+                $"Rendezvous {workload}", ChannelFamily.Rendezvous, workload, OperationsFor(workload),
+                () => new RendezvousChannel<int>(), () => Channel.CreateBounded<int>(0));
+        }
+
+        object?[] capacities = typeof(RingSuite).GetProperty(nameof(RingSuite.Capacity))!.GetCustomAttribute<ParamsAttribute>()!.Values;
+        foreach (int capacity in capacities.Cast<int>())
+        {
+            foreach (Workload workload in new RingSuite().Workloads)
+            {
+                yield return new GuardCase(
+                    $"Ring({capacity}) {workload}", ChannelFamily.Ring, workload, OperationsFor(workload),
+                    () => new RingBufferChannel<int>(capacity), () => Channel.CreateBounded<int>(capacity));
+            }
+        }
+    }
+
+    /// <summary>
+    /// A few milliseconds per side and round here: long enough that starting a round's tasks (tens of microseconds)
+    /// is a percent or less, short enough for many rounds. The uncontended TryWrite+TryRead pair costs tens of
+    /// nanoseconds, the hand-off workloads hundreds. Multiples of 4 (four writers, four readers).
+    /// </summary>
+    private static int OperationsFor(Workload workload) => workload == Workload.TryWriteTryRead ? 131072 : 16384;
+}
