@@ -28,7 +28,7 @@ internal sealed record GuardCase(
         foreach (Workload workload in new RendezvousSuite().Workloads)
         {
             yield return new GuardCase(
-                $"Rendezvous {workload}", ChannelFamily.Rendezvous, workload, OperationsFor(workload),
+                $"Rendezvous {workload}", ChannelFamily.Rendezvous, workload, OperationsFor(workload, capacity: 0),
                 () => new RendezvousChannel<int>(), () => Channel.CreateBounded<int>(0));
         }
 
@@ -38,7 +38,7 @@ internal sealed record GuardCase(
             foreach (Workload workload in new RingSuite().Workloads)
             {
                 yield return new GuardCase(
-                    $"Ring({capacity}) {workload}", ChannelFamily.Ring, workload, OperationsFor(workload),
+                    $"Ring({capacity}) {workload}", ChannelFamily.Ring, workload, OperationsFor(workload, capacity),
                     () => new RingBufferChannel<int>(capacity), () => Channel.CreateBounded<int>(capacity));
             }
         }
@@ -46,8 +46,15 @@ internal sealed record GuardCase(
 
     /// <summary>
     /// A few milliseconds per side and round here: long enough that starting a round's tasks (tens of microseconds)
-    /// is a percent or less, short enough for many rounds. The uncontended TryWrite+TryRead pair costs tens of
-    /// nanoseconds, the hand-off workloads hundreds. Multiples of 4 (four writers, four readers).
+    /// is a percent or less, short enough for many rounds. Hand-offs and round trips cost hundreds of nanoseconds;
+    /// the uncontended TryWrite+TryRead pair tens. The buffered rings' streams cost tens to hundreds, depending on
+    /// whether producer and consumer happen to run side by side on both cores or take turns on one; their longer
+    /// rounds average over those spells. Multiples of 4 (four writers, four readers).
     /// </summary>
-    private static int OperationsFor(Workload workload) => workload == Workload.TryWriteTryRead ? 131072 : 16384;
+    private static int OperationsFor(Workload workload, int capacity) => (workload, capacity) switch
+    {
+        (Workload.TryWriteTryRead, _) => 131072,
+        (Workload.PingPong, _) or (_, <= 1) => 16384,
+        _ => 65536,
+    };
 }

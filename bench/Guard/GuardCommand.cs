@@ -12,24 +12,39 @@ using Rendezvous.Channels.Benchmarks.Workloads;
 namespace Rendezvous.Channels.Benchmarks.Guard;
 
 /// <summary>
-/// <c>guard [--record] [--baseline FILE] [--rounds N] [--filter TEXT] [--threshold 15%] [--alpha 1%] [--dry]</c>:
-/// the regression guard. Measures every case (<see cref="GuardMeasurement"/>), writes the run's report under
-/// BenchmarkDotNet.Artifacts/, then either records it as the baseline (<c>--record</c>) or judges it against the
-/// baseline (<see cref="GuardRule"/>) and exits 1 on a regression. <c>--dry</c> (CI) runs two rounds without a
-/// warm-up and never judges: it checks that every case runs and that the baseline reads.
+/// <c>guard [--record] [--baseline FILE] [--launches L] [--rounds N] [--filter TEXT] [--threshold 15%] [--alpha 1%] [--dry]</c>:
+/// the regression guard. Measures every case in <c>L</c> fresh processes (<see cref="GuardLaunches"/>, each running
+/// <see cref="GuardMeasurement"/>), writes the pooled report under BenchmarkDotNet.Artifacts/, then either records
+/// it as the baseline (<c>--record</c>) or judges it against the baseline (<see cref="GuardRule"/>) and exits 1 on a
+/// regression. <c>--dry</c> (CI) runs two rounds in this process without a warm-up and never judges: it checks
+/// that every case runs and that the baseline reads.
 /// </summary>
 internal sealed record GuardCommand(
-    bool Record, string BaselinePath, int Rounds, string? Filter, double Threshold, double Alpha, bool Dry)
+    bool Record, string BaselinePath, int Rounds, string? Filter, double Threshold, double Alpha, bool Dry,
+    int? Launches = null, string? LaunchReport = null)
 {
     public const string Usage =
-        "guard [--record] [--baseline FILE] [--rounds N] [--filter TEXT] [--threshold 15%] [--alpha 1%] [--dry]";
+        "guard [--record] [--baseline FILE] [--launches L] [--rounds N] [--filter TEXT] [--threshold 15%] [--alpha 1%] [--dry]";
 
-    /// <summary>Rounds by default: about two minutes here for the whole set of cases.</summary>
-    public const int DefaultRounds = 40;
+    /// <summary>Rounds per launch by default: about 17 s per launch here, warm-up included.</summary>
+    public const int DefaultRounds = 20;
+
+    /// <summary>
+    /// Processes per check by default (<see cref="GuardLaunches"/>): about a minute and a half here. More launches
+    /// narrow what a noisy case can be judged by (<see cref="GuardRule.Bar"/>) as one over their square root.
+    /// </summary>
+    public const int DefaultLaunches = 5;
+
+    /// <summary>Processes per recording by default: a baseline is made rarely and serves many checks, so it gets twice as many.</summary>
+    public const int DefaultRecordLaunches = 10;
+
+    /// <summary>How a launch is told to measure and write its report to a file, rather than judge (internal).</summary>
+    public const string LaunchOption = "--launch";
 
     private const int DryRounds = 2;
 
-    private static readonly TimeSpan s_warmUp = TimeSpan.FromSeconds(5);
+    /// <summary>Tiered compilation settles within a second or two (both sides several times slower until then, their ratio near 1).</summary>
+    private static readonly TimeSpan s_warmUp = TimeSpan.FromSeconds(3);
 
     /// <returns>0: no regression (or recorded, or a dry pass); 1: a regression; 2: bad input or no baseline.</returns>
     public static int Execute(IReadOnlyList<string> args, TextWriter output)
@@ -62,7 +77,9 @@ internal sealed record GuardCommand(
                 ("--dry", _) => command with { Dry = true, Rounds = DryRounds },
                 ("--baseline", string path) => command with { BaselinePath = path },
                 ("--filter", string text) => command with { Filter = text },
-                ("--rounds", string text) => command with { Rounds = ParseRounds(text) },
+                ("--rounds", string text) => command with { Rounds = ParseCount(text, "Rounds") },
+                ("--launches", string text) => command with { Launches = ParseCount(text, "Launches") },
+                (LaunchOption, string file) => command with { LaunchReport = file },
                 ("--threshold", string text) => command with { Threshold = ParsePercent(text, "Threshold", upTo: 10) },
                 ("--alpha", string text) => command with { Alpha = ParsePercent(text, "Alpha", upTo: 0.5) },
                 _ => throw new FormatException($"Unknown or incomplete argument '{args[i]}'."),
@@ -87,6 +104,13 @@ internal sealed record GuardCommand(
             return 2;
         }
 
+        if (LaunchReport is string launchReport)
+        {
+            // One launch of a run (GuardLaunches started this process): measure, hand the figures back, no verdict.
+            GuardMeasurement.Run(cases, Rounds, s_warmUp, output).Write(launchReport);
+            return 0;
+        }
+
         GuardReport? baseline = null;
         if (!Record)
         {
@@ -107,10 +131,27 @@ internal sealed record GuardCommand(
             output.WriteLine($"WARNING: {PlantedSlowdown.Variable}={slowdown}: a deliberately slowed run, for checking the guard; not a measurement.");
         }
 
+        int launches = Launches ?? (Record ? DefaultRecordLaunches : DefaultLaunches);
         output.WriteLine(
             $"Guard: {cases.Length} cases, ours and the BCL back to back in each of {Rounds} rounds" +
-            (Dry ? " (dry: no warm-up, timings not judged)." : $" after {s_warmUp.TotalSeconds:F0} s of warm-up."));
-        GuardReport run = GuardMeasurement.Run(cases, Rounds, Dry ? TimeSpan.Zero : s_warmUp, output);
+            (Dry
+                ? " in this process (dry: no warm-up, timings not judged)."
+                : $" per launch, in {launches} launch(es) of {s_warmUp.TotalSeconds:F0} s of warm-up and the rounds."));
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
+        GuardReport run;
+        try
+        {
+            run = Dry
+                ? GuardMeasurement.Run(cases, Rounds, TimeSpan.Zero, output)
+                : GuardLaunches.Run(launches, Rounds, Filter, output);
+        }
+        catch (InvalidOperationException e)
+        {
+            output.WriteLine($"guard: {e.Message}");
+            return 2;
+        }
+
+        output.WriteLine($"Measured in {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds:F0} s.");
         string runPath = Path.Combine(
             "BenchmarkDotNet.Artifacts",
             $"guard-{DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}",
@@ -128,7 +169,9 @@ internal sealed record GuardCommand(
         // Judge only what was measured: cases filtered out of this run are not "only in the baseline".
         GuardReport judgedBaseline = baseline! with { Cases = [.. baseline!.Cases.Where(b => run.Find(b.Case) is not null || Filter is null)] };
         IReadOnlyList<GuardJudgement> judgements = GuardRule.JudgeAll(judgedBaseline, run, Threshold, Alpha);
-        output.WriteLine($"Baseline: {BaselinePath} ({judgedBaseline.Rounds} rounds, {judgedBaseline.Recorded:yyyy-MM-dd HH:mm} UTC, {judgedBaseline.Machine})" +
+        output.WriteLine(
+            $"Baseline: {BaselinePath} ({judgedBaseline.Launches} launch(es) of {judgedBaseline.Rounds} rounds, " +
+            $"{judgedBaseline.Recorded:yyyy-MM-dd HH:mm} UTC, {judgedBaseline.Machine})" +
             (judgedBaseline.Slowdown is string slowed ? $", itself slowed: {slowed}" : string.Empty));
         Write(judgements, Threshold, Alpha, output);
         if (Dry)
@@ -144,10 +187,11 @@ internal sealed record GuardCommand(
     public static void Write(IReadOnlyList<GuardJudgement> judgements, double threshold, double alpha, TextWriter output)
     {
         output.WriteLine(
-            $"Ratio = ours / BCL per round, median over rounds. Change = Hodges-Lehmann shift of the ratio. A case is slower " +
-            $"(a regression) only if it moved by more than {Figures.Threshold(threshold)} AND the Mann-Whitney test puts it " +
-            $"higher at p < {alpha.ToString("0.###", CultureInfo.InvariantCulture)}; more than {GuardRule.AllocationSlackBytes} B/op more is always a regression.");
-        var table = new TextTable("Case", ">Ratio before", ">Ratio after", ">Change", ">p (slower)", ">B/op before", ">B/op after", "Verdict");
+            "Ratio = ours / BCL: each round's, its median per launch, the geometric mean over launches. A case is slower " +
+            $"(a regression) only if its ratio grew past its bar: {Figures.Threshold(threshold)}, or more where its launches " +
+            $"spread so wide that a one-sided t-test at {Figures.Threshold(alpha)} needs more. More than " +
+            $"{GuardRule.AllocationSlackBytes.ToString("0.0", CultureInfo.InvariantCulture)} B/op more is always a regression.");
+        var table = new TextTable("Case", ">Ratio before", ">Ratio after", ">Change", ">Bar", ">B/op before", ">B/op after", "Verdict");
         foreach (GuardJudgement j in judgements)
         {
             table.AddRow(
@@ -155,7 +199,7 @@ internal sealed record GuardCommand(
                 j.RatioBefore is double before ? Figures.Ratio(before) : "-",
                 j.RatioAfter is double after ? Figures.Ratio(after) : "-",
                 j.Change is double change ? Figures.Percent(change) : "-",
-                j.PSlower is double p ? PValue(p) : "-",
+                j.Bar is double bar ? Figures.Percent(bar) : "-",
                 Bytes(j.BytesBefore),
                 Bytes(j.BytesAfter),
                 j.IsRegression ? j.Verdict.ToString().ToUpperInvariant() : j.Verdict.ToString());
@@ -168,7 +212,7 @@ internal sealed record GuardCommand(
 
     private static void WriteRun(GuardReport run, TextWriter output)
     {
-        var table = new TextTable("Case", ">Ours ns/op (median)", ">BCL ns/op (median)", ">Ratio (median)", ">Ratio (quartiles)", ">B/op");
+        var table = new TextTable("Case", ">Ours ns/op (median)", ">BCL ns/op (median)", ">Ratio", ">Ratio (quartiles of rounds)", ">B/op");
         foreach (CaseSample sample in run.Cases)
         {
             IReadOnlyList<double> ratios = sample.Ratios();
@@ -176,7 +220,7 @@ internal sealed record GuardCommand(
                 sample.Case,
                 Figures.Nanoseconds(RoundsResult.Median(sample.Ours)),
                 Figures.Nanoseconds(RoundsResult.Median(sample.Bcl)),
-                Figures.Ratio(sample.MedianRatio()),
+                Figures.Ratio(sample.TypicalRatio()),
                 $"{Figures.Ratio(RoundsResult.Percentile(ratios, 0.25))}–{Figures.Ratio(RoundsResult.Percentile(ratios, 0.75))}",
                 Bytes(sample.BytesPerOperation));
         }
@@ -186,12 +230,10 @@ internal sealed record GuardCommand(
 
     private static string Bytes(double? value) => value?.ToString("0.00", CultureInfo.InvariantCulture) ?? "-";
 
-    private static string PValue(double p) => p < 0.0001 ? "<0.0001" : p.ToString("0.0000", CultureInfo.InvariantCulture);
-
-    private static int ParseRounds(string text) =>
-        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int rounds) && rounds >= 1
-            ? rounds
-            : throw new FormatException($"Rounds '{text}' must be a whole number of at least 1.");
+    private static int ParseCount(string text, string what) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int count) && count >= 1
+            ? count
+            : throw new FormatException($"{what} '{text}' must be a whole number of at least 1.");
 
     /// <summary>"10%" and "10" both mean 10 percent; above 0 and at most <paramref name="upTo"/>.</summary>
     private static double ParsePercent(string text, string what, double upTo) =>

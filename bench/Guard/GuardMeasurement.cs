@@ -64,13 +64,14 @@ internal static class GuardMeasurement
             progress.WriteLine($"Measured: {rounds} round(s) in {Stopwatch.GetElapsedTime(measuringStarted).TotalSeconds:F1} s.");
             CaseSample[] samples =
             [
-                .. contestants.Select((c, i) => new CaseSample(c.Case.Name, c.Case.OperationsPerRound, c.OurBytesPerOperation(), ours[i], bcl[i])),
+                .. contestants.Select((c, i) => new CaseSample(c.Case.Name, c.Case.OperationsPerRound, rounds, c.OurBytesPerOperation(), ours[i], bcl[i])),
             ];
             return new GuardReport(
                 DateTimeOffset.UtcNow,
                 $"{Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}",
                 PlantedSlowdown.Setting,
                 rounds,
+                Launches: 1,
                 samples);
         }
         finally

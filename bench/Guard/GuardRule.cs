@@ -2,32 +2,37 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using Rendezvous.Channels.Benchmarks.Regression;
+using Rendezvous.Channels.Benchmarks.Results;
 
 namespace Rendezvous.Channels.Benchmarks.Guard;
 
 /// <summary>
-/// The guard's decision, a pure function of two <see cref="CaseSample"/>s. Each round's ratio ours / BCL cancels
-/// what the machine did to both sides in that round; the question is whether the new run's ratios sit higher than
-/// the baseline's, by enough to matter and by more than their spread explains. Both must hold:
+/// The guard's decision, a pure function of two <see cref="CaseSample"/>s. Each round's ratio ours / BCL cancels what
+/// the machine did to both sides in that round; each launch (process) contributes the median of its rounds' ratios.
+/// The unit of evidence is the launch, not the round: processes of one commit differ from each other (code layout,
+/// pool threads, whether a buffered ring's producer and consumer tend to share a core) far more than the rounds of
+/// one process do, so a test that counted rounds as independent would call every such difference significant. A
+/// case is <see cref="ChangeVerdict.Slower"/> only when both hold:
 /// <list type="number">
-/// <item><b>Large:</b> the Hodges-Lehmann shift of the log ratios (the median of all pairwise differences, new
-/// minus baseline) exceeds log(1 + threshold), by default a 15% move. Runs of the same commit in different
-/// processes differ by a few percent (code layout, thread placement) with any number of rounds, and a rank test
-/// alone would come to call that significant; the threshold is what keeps a guard from crying wolf.</item>
-/// <item><b>Measured:</b> the one-sided Mann-Whitney U test of the same log ratios finds the new run larger at
-/// the level alpha (default 1%): a move the rounds' own spread can explain is inconclusive, not a regression.</item>
+/// <item><b>Large:</b> the mean of the new launches' log median ratios exceeds the baseline's by more than
+/// log(1 + threshold), by default a 15% move (a 30% slowdown must still stand out).</item>
+/// <item><b>Beyond the launches' spread:</b> it also exceeds what a one-sided two-sample Student t-test on the
+/// launch medians calls chance at level alpha (default 1%): t(1 - alpha, df) times the pooled standard deviation of
+/// the launch medians times sqrt(1/launches before + 1/launches after), with df = launches before + after - 2. A
+/// steady case's bar is the threshold; a noisy one's is higher, and the table prints it.</item>
 /// </list>
-/// <see cref="ChangeVerdict.Faster"/> is symmetric (a shift below -log(1 + threshold), the test significant the other
-/// way). More allocation needs no statistics, since bytes are counted exactly: more than
-/// <see cref="AllocationSlackBytes"/> per operation over the baseline is <see cref="ChangeVerdict.MoreAllocations"/>,
-/// a regression whatever the timings say.
+/// A move past the threshold but not past the bar is <see cref="ChangeVerdict.Inconclusive"/>; <see cref="ChangeVerdict.Faster"/>
+/// mirrors <see cref="ChangeVerdict.Slower"/>. With too few launches to estimate a spread (df &lt; 1), nothing is
+/// ever slower or faster. Allocations need no statistics, bytes are counted exactly: more than
+/// <see cref="AllocationSlackBytes"/> per operation over the baseline is <see cref="ChangeVerdict.MoreAllocations"/>, a
+/// regression whatever the timings say.
 /// </summary>
 internal static class GuardRule
 {
-    /// <summary>A 15% move of the ratio: well above run-to-run drift here, well below the 30% the guard must catch.</summary>
+    /// <summary>A 15% move of the ratio: above what launches of one commit differ by in the steady cases, half the 30% the guard must catch.</summary>
     public const double DefaultThreshold = 0.15;
 
-    /// <summary>The Mann-Whitney level: with about two dozen cases, a false "significant" about once in four runs at most, and the threshold still has to agree.</summary>
+    /// <summary>The one-sided level of the launch test.</summary>
     public const double DefaultAlpha = 0.01;
 
     /// <summary>
@@ -50,35 +55,58 @@ internal static class GuardRule
             return new GuardJudgement(
                 only.Case,
                 before is null ? ChangeVerdict.OnlyInNew : ChangeVerdict.OnlyInBaseline,
-                RatioBefore: before?.MedianRatio(),
-                RatioAfter: after?.MedianRatio());
+                RatioBefore: before?.TypicalRatio(),
+                RatioAfter: after?.TypicalRatio());
         }
 
-        // Ratios are multiplicative (half as fast and twice as fast are equal moves), so the test runs on their logs.
-        double[] logBefore = [.. before.Ratios().Select(ratio => Math.Log(ratio))];
-        double[] logAfter = [.. after.Ratios().Select(ratio => Math.Log(ratio))];
-        double shift = RankStatistics.HodgesLehmannShift(logBefore, logAfter);
-        double pSlower = RankStatistics.ProbabilityLargerByChance(logBefore, logAfter);
-        double pFaster = RankStatistics.ProbabilityLargerByChance(logAfter, logBefore);
-        double limit = Math.Log(1 + threshold);
+        // Ratios are multiplicative (half as fast and twice as fast are equal moves), so everything runs on logs.
+        IReadOnlyList<double> launchesBefore = before.LaunchLogMedians();
+        IReadOnlyList<double> launchesAfter = after.LaunchLogMedians();
+        double shift = launchesAfter.Average() - launchesBefore.Average();
+        double bar = Bar(launchesBefore, launchesAfter, threshold, alpha);
         bool allocatesMore = after.BytesPerOperation > before.BytesPerOperation + AllocationSlackBytes;
         ChangeVerdict verdict = true switch
         {
-            _ when shift > limit && pSlower < alpha => ChangeVerdict.Slower,
+            _ when shift > bar => ChangeVerdict.Slower,
             _ when allocatesMore => ChangeVerdict.MoreAllocations,
-            _ when shift < -limit && pFaster < alpha => ChangeVerdict.Faster,
-            _ when Math.Abs(shift) > limit => ChangeVerdict.Inconclusive,
+            _ when shift < -bar => ChangeVerdict.Faster,
+            _ when Math.Abs(shift) > Math.Log(1 + threshold) => ChangeVerdict.Inconclusive,
             _ => ChangeVerdict.Same,
         };
         return new GuardJudgement(
             before.Case,
             verdict,
-            before.MedianRatio(),
-            after.MedianRatio(),
+            before.TypicalRatio(),
+            after.TypicalRatio(),
             Math.Exp(shift) - 1,
-            pSlower,
-            pFaster,
+            double.IsPositiveInfinity(bar) ? null : Math.Exp(bar) - 1,
             before.BytesPerOperation,
             after.BytesPerOperation);
+    }
+
+    /// <summary>
+    /// The log shift a case must exceed: log(1 + threshold), or the one-sided t critical value times the standard
+    /// error of the difference of the launch means, whichever is larger; infinite without a degree of freedom.
+    /// </summary>
+    public static double Bar(IReadOnlyList<double> before, IReadOnlyList<double> after, double threshold, double alpha)
+    {
+        int degreesOfFreedom = before.Count + after.Count - 2;
+        if (degreesOfFreedom < 1)
+        {
+            return double.PositiveInfinity;
+        }
+
+        double pooledVariance = (SumOfSquaredDeviations(before) + SumOfSquaredDeviations(after)) / degreesOfFreedom;
+        double standardError = Math.Sqrt(pooledVariance * ((1.0 / before.Count) + (1.0 / after.Count)));
+
+        // StudentT.Quantile is two-sided: a two-sided confidence of 1 - 2 alpha leaves alpha in the upper tail.
+        double critical = StudentT.Quantile(1 - (2 * alpha), degreesOfFreedom);
+        return Math.Max(Math.Log(1 + threshold), critical * standardError);
+    }
+
+    private static double SumOfSquaredDeviations(IReadOnlyList<double> values)
+    {
+        double mean = values.Average();
+        return values.Sum(v => (v - mean) * (v - mean));
     }
 }
