@@ -97,7 +97,7 @@ internal static class GuardMeasurement
             Case = guardCase;
             _ours = (guardCase.CreateOurs(), guardCase.CreateOurs());
             _bcl = (guardCase.CreateBcl(), guardCase.CreateBcl());
-            _ourItems = PlantedSlowdown.ItemsFor(_ours.Channel, guardCase.Workload, guardCase.OperationsPerRound);
+            _ourItems = PlantedSlowdown.ItemsToMove(_ours.Channel, guardCase.Workload, guardCase.OperationsPerRound);
         }
 
         public GuardCase Case { get; }

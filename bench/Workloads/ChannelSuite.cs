@@ -51,7 +51,7 @@ public abstract class ChannelSuite
     public void CreateChannels()
     {
         _ours = (CreateOurs(), CreateOurs());
-        _oursItems = PlantedSlowdown.ItemsFor(_ours.Channel, Workload, Operations);
+        _oursItems = PlantedSlowdown.ItemsToMove(_ours.Channel, Workload, Operations);
         _bcl = (CreateBcl(), CreateBcl());
         _unbounded = (Channel.CreateUnbounded<int>(), Channel.CreateUnbounded<int>());
     }

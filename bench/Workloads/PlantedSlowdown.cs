@@ -23,7 +23,7 @@ internal static class PlantedSlowdown
     /// How many items our <paramref name="channel"/> moves for <paramref name="operations"/> reported operations of
     /// <paramref name="workload"/>.
     /// </summary>
-    public static int ItemsFor(Channel<int> channel, Workload workload, int operations) =>
+    public static int ItemsToMove(Channel<int> channel, Workload workload, int operations) =>
         ItemsFor(Setting, FamilyOf(channel), workload, operations);
 
     /// <summary>Which family <paramref name="channel"/> belongs to; only our channels are ever slowed.</summary>
