@@ -166,6 +166,17 @@ internal sealed record GuardCommand(
             return 0;
         }
 
+        if (Dry)
+        {
+            // Two rounds without a warm-up say nothing about speed: show them, check the baseline covers every case.
+            WriteRun(run, output);
+            string[] missing = [.. run.Cases.Where(c => baseline!.Find(c.Case) is null).Select(c => c.Case)];
+            output.WriteLine(
+                $"Dry pass: every case ran; timings not judged. Baseline {BaselinePath}: {baseline!.Cases.Count} cases" +
+                (missing.Length == 0 ? ", every case of this build among them." : $"; not in it (re-record): {string.Join(", ", missing)}."));
+            return 0;
+        }
+
         // Judge only what was measured: cases filtered out of this run are not "only in the baseline".
         GuardReport judgedBaseline = baseline! with { Cases = [.. baseline!.Cases.Where(b => run.Find(b.Case) is not null || Filter is null)] };
         IReadOnlyList<GuardJudgement> judgements = GuardRule.JudgeAll(judgedBaseline, run, Threshold, Alpha);
@@ -174,11 +185,6 @@ internal sealed record GuardCommand(
             $"{judgedBaseline.Recorded:yyyy-MM-dd HH:mm} UTC, {judgedBaseline.Machine})" +
             (judgedBaseline.Slowdown is string slowed ? $", itself slowed: {slowed}" : string.Empty));
         Write(judgements, Threshold, Alpha, output);
-        if (Dry)
-        {
-            output.WriteLine("Dry pass: every case ran; verdicts above are not judged (two rounds, no warm-up).");
-            return 0;
-        }
 
         return judgements.Any(j => j.IsRegression) ? 1 : 0;
     }
