@@ -104,6 +104,17 @@ internal sealed record GuardCommand(
             return 2;
         }
 
+        try
+        {
+            // A malformed planted slowdown fails here, once, rather than in every launch.
+            _ = PlantedSlowdown.ItemsFor(PlantedSlowdown.Setting, ChannelFamily.Rendezvous, Workload.OneToOne, 4);
+        }
+        catch (FormatException e)
+        {
+            output.WriteLine($"guard: {e.Message}");
+            return 2;
+        }
+
         if (LaunchReport is string launchReport)
         {
             // One launch of a run (GuardLaunches started this process): measure, hand the figures back, no verdict.
