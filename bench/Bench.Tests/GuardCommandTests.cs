@@ -26,6 +26,18 @@ public sealed class GuardCommandTests : IDisposable
     }
 
     [Fact]
+    public void The_buffered_rings_streams_are_watched_and_everything_else_is_judged_on_time()
+    {
+        string[] watched = [.. GuardCase.All.Where(c => !c.TimeJudged).Select(c => c.Name)];
+
+        Assert.Equal(8, watched.Length);
+        Assert.All(watched, name => Assert.Matches(@"^Ring\((16|1024)\) (OneToOne|FourToFour|CancelableToken|ReadAll)$", name));
+        Assert.True(GuardCase.IsTimeJudged("Ring(1) OneToOne"));
+        Assert.False(GuardCase.IsTimeJudged("Ring(1024) ReadAll"));
+        Assert.True(GuardCase.IsTimeJudged("a case this build does not have"));
+    }
+
+    [Fact]
     public void The_committed_baseline_has_every_case_of_this_build_measured_over_several_launches()
     {
         GuardReport baseline = GuardReport.Read(FindCommittedBaseline());
@@ -68,10 +80,12 @@ public sealed class GuardCommandTests : IDisposable
     [Fact]
     public void Arguments_parse_and_a_recording_defaults_to_more_launches()
     {
-        GuardCommand check = GuardCommand.Parse(["--baseline", "b.json", "--rounds", "7", "--launches", "4", "--threshold", "20%", "--filter", "Ring"]);
+        GuardCommand check = GuardCommand.Parse(["--baseline", "b.json", "--rounds", "7", "--launches", "4", "--threshold", "25%", "--filter", "Ring"]);
+        GuardCommand saved = GuardCommand.Parse(["--report", "run.json"]);
         GuardCommand record = GuardCommand.Parse(["--record"]);
 
-        Assert.Equal(("b.json", 7, 4, 0.2, "Ring", false), (check.BaselinePath, check.Rounds, check.Launches, check.Threshold, check.Filter, check.Record));
+        Assert.Equal(("b.json", 7, 4, 0.25, "Ring", false), (check.BaselinePath, check.Rounds, check.Launches, check.Threshold, check.Filter, check.Record));
+        Assert.Equal("run.json", saved.ReportPath);
         Assert.Equal((true, GuardReport.DefaultPath, null), (record.Record, record.BaselinePath, record.Launches));
     }
 
@@ -83,6 +97,8 @@ public sealed class GuardCommandTests : IDisposable
     [InlineData("--alpha", "60%")]
     [InlineData("--rounds")]
     [InlineData("--bogus")]
+    [InlineData("--report", "run.json", "--record")]
+    [InlineData("--dry", "--report", "run.json")]
     public void Bad_arguments_are_an_error(params string[] args) =>
         Assert.Throws<FormatException>(() => GuardCommand.Parse(args));
 

@@ -73,9 +73,9 @@ public class GuardRuleTests
     public void Rounds_are_not_counted_as_independent_evidence()
     {
         // Each launch sits at its own level (spread 10%), its rounds tight around it. The new run's launches all
-        // happen to sit 18% higher: counted round by round that is overwhelming, counted by launch it is not.
+        // happen to sit 25% higher: counted round by round that is overwhelming, counted by launch it is not.
         CaseSample baseline = Run(ratio: 0.5, launches: 3, launchSpread: 0.10, roundSpread: 0.01, seed: 5);
-        CaseSample moved = Shifted(Run(ratio: 0.5, launches: 3, launchSpread: 0.10, roundSpread: 0.01, seed: 6), baseline, 1.18);
+        CaseSample moved = Shifted(Run(ratio: 0.5, launches: 3, launchSpread: 0.10, roundSpread: 0.01, seed: 6), baseline, 1.25);
 
         GuardJudgement judgement = GuardRule.Judge(baseline, moved);
 
@@ -92,6 +92,29 @@ public class GuardRuleTests
 
         Assert.Equal(ChangeVerdict.Faster, judgement.Verdict);
         Assert.False(judgement.IsRegression);
+    }
+
+    [Fact]
+    public void A_watched_case_shows_its_move_but_is_never_judged_on_time()
+    {
+        CaseSample baseline = Run(ratio: 0.25, launches: 10, launchSpread: 0.03, roundSpread: 0.10, seed: 1);
+        CaseSample moved = Run(ratio: 0.50, launches: 5, launchSpread: 0.03, roundSpread: 0.10, seed: 2);
+
+        GuardJudgement judgement = GuardRule.Judge(baseline, moved, timeJudged: false);
+
+        Assert.Equal(ChangeVerdict.Watched, judgement.Verdict);
+        Assert.False(judgement.IsRegression);
+        Assert.InRange(judgement.Change!.Value, 0.9, 1.1);
+    }
+
+    [Fact]
+    public void A_watched_case_that_allocates_more_is_a_regression()
+    {
+        CaseSample baseline = Run(ratio: 0.25, launches: 10, launchSpread: 0.03, roundSpread: 0.10, seed: 1);
+
+        GuardJudgement judgement = GuardRule.Judge(baseline, baseline with { BytesPerOperation = 24 }, timeJudged: false);
+
+        Assert.Equal(ChangeVerdict.MoreAllocations, judgement.Verdict);
     }
 
     [Theory]
@@ -163,7 +186,7 @@ public class GuardRuleTests
         GuardReport before = Report(kept, kept with { Case = "gone" });
         GuardReport after = Report(kept, kept with { Case = "new" });
 
-        IReadOnlyList<GuardJudgement> judgements = GuardRule.JudgeAll(before, after, GuardRule.DefaultThreshold, GuardRule.DefaultAlpha);
+        IReadOnlyList<GuardJudgement> judgements = GuardRule.JudgeAll(before, after, GuardRule.DefaultThreshold, GuardRule.DefaultAlpha, _ => true);
 
         Assert.Equal(
             [ChangeVerdict.Same, ChangeVerdict.OnlyInBaseline, ChangeVerdict.OnlyInNew],

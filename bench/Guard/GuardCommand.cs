@@ -12,7 +12,7 @@ using Rendezvous.Channels.Benchmarks.Workloads;
 namespace Rendezvous.Channels.Benchmarks.Guard;
 
 /// <summary>
-/// <c>guard [--record] [--baseline FILE] [--launches L] [--rounds N] [--filter TEXT] [--threshold 15%] [--alpha 1%] [--dry]</c>:
+/// <c>guard [--record] [--baseline FILE] [--launches L] [--rounds N] [--filter TEXT] [--threshold 20%] [--alpha 1%] [--dry]</c>:
 /// the regression guard. Measures every case in <c>L</c> fresh processes (<see cref="GuardLaunches"/>, each running
 /// <see cref="GuardMeasurement"/>), writes the pooled report under BenchmarkDotNet.Artifacts/, then either records
 /// it as the baseline (<c>--record</c>) or judges it against the baseline (<see cref="GuardRule"/>) and exits 1 on a
@@ -21,10 +21,10 @@ namespace Rendezvous.Channels.Benchmarks.Guard;
 /// </summary>
 internal sealed record GuardCommand(
     bool Record, string BaselinePath, int Rounds, string? Filter, double Threshold, double Alpha, bool Dry,
-    int? Launches = null, string? LaunchReport = null)
+    int? Launches = null, string? LaunchReport = null, string? ReportPath = null)
 {
     public const string Usage =
-        "guard [--record] [--baseline FILE] [--launches L] [--rounds N] [--filter TEXT] [--threshold 15%] [--alpha 1%] [--dry]";
+        "guard [--record] [--baseline FILE] [--launches L] [--rounds N] [--filter TEXT] [--threshold 20%] [--alpha 1%] [--dry] [--report RUN.json]";
 
     /// <summary>Rounds per launch by default: about 17 s per launch here, warm-up included.</summary>
     public const int DefaultRounds = 20;
@@ -80,6 +80,7 @@ internal sealed record GuardCommand(
                 ("--rounds", string text) => command with { Rounds = ParseCount(text, "Rounds") },
                 ("--launches", string text) => command with { Launches = ParseCount(text, "Launches") },
                 (LaunchOption, string file) => command with { LaunchReport = file },
+                ("--report", string file) => command with { ReportPath = file },
                 ("--threshold", string text) => command with { Threshold = ParsePercent(text, "Threshold", upTo: 10) },
                 ("--alpha", string text) => command with { Alpha = ParsePercent(text, "Alpha", upTo: 0.5) },
                 _ => throw new FormatException($"Unknown or incomplete argument '{args[i]}'."),
@@ -90,9 +91,12 @@ internal sealed record GuardCommand(
             }
         }
 
-        return command.Record && command.Dry
-            ? throw new FormatException("A dry pass measures nothing worth recording: --record and --dry exclude each other.")
-            : command;
+        return (command.Record, command.Dry, command.ReportPath) switch
+        {
+            (true, true, _) => throw new FormatException("A dry pass measures nothing worth recording: --record and --dry exclude each other."),
+            (_, _, not null) when command.Record || command.Dry => throw new FormatException("--report judges a saved run: not with --record or --dry."),
+            _ => command,
+        };
     }
 
     private int Run(TextWriter output)
@@ -148,6 +152,23 @@ internal sealed record GuardCommand(
             (Dry
                 ? " in this process (dry: no warm-up, timings not judged)."
                 : $" per launch, in {launches} launch(es) of {s_warmUp.TotalSeconds:F0} s of warm-up and the rounds."));
+        if (ReportPath is string saved)
+        {
+            // Judge a run measured earlier (its own report file) against the baseline: no measurement.
+            GuardReport earlier;
+            try
+            {
+                earlier = GuardReport.Read(saved);
+            }
+            catch (Exception e) when (e is IOException or JsonException or UnauthorizedAccessException)
+            {
+                output.WriteLine($"guard: cannot read the run {saved}: {e.Message}");
+                return 2;
+            }
+
+            return Judge(baseline!, earlier, output);
+        }
+
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
         GuardReport run;
         try
@@ -188,9 +209,20 @@ internal sealed record GuardCommand(
             return 0;
         }
 
+        return Judge(baseline!, run, output);
+    }
+
+    /// <returns>1 on a regression, else 0.</returns>
+    private int Judge(GuardReport baseline, GuardReport run, TextWriter output)
+    {
+        if (run.Slowdown is string slowedRun)
+        {
+            output.WriteLine($"WARNING: this run was deliberately slowed ({PlantedSlowdown.Variable}={slowedRun}).");
+        }
+
         // Judge only what was measured: cases filtered out of this run are not "only in the baseline".
-        GuardReport judgedBaseline = baseline! with { Cases = [.. baseline!.Cases.Where(b => run.Find(b.Case) is not null || Filter is null)] };
-        IReadOnlyList<GuardJudgement> judgements = GuardRule.JudgeAll(judgedBaseline, run, Threshold, Alpha);
+        GuardReport judgedBaseline = baseline with { Cases = [.. baseline.Cases.Where(b => run.Find(b.Case) is not null || Filter is null)] };
+        IReadOnlyList<GuardJudgement> judgements = GuardRule.JudgeAll(judgedBaseline, run, Threshold, Alpha, GuardCase.IsTimeJudged);
         output.WriteLine(
             $"Baseline: {BaselinePath} ({judgedBaseline.Launches} launch(es) of {judgedBaseline.Rounds} rounds, " +
             $"{judgedBaseline.Recorded:yyyy-MM-dd HH:mm} UTC, {judgedBaseline.Machine})" +
