@@ -38,11 +38,13 @@ public sealed class GuardCommandTests : IDisposable
     }
 
     [Fact]
-    public void The_committed_baseline_has_every_case_of_this_build_measured_over_several_launches()
+    public void The_committed_baseline_names_only_cases_of_this_build_measured_over_several_launches()
     {
         GuardReport baseline = GuardReport.Read(FindCommittedBaseline());
 
-        Assert.Equal(GuardCase.All.Select(c => c.Name), baseline.Cases.Select(c => c.Case));
+        // A case added since the recording is "only in new" until the next one (guard --dry lists it); a case in the
+        // baseline that this build lacks is a rename or a removal that the baseline must follow.
+        Assert.Subset(GuardCase.All.Select(c => c.Name).ToHashSet(), baseline.Cases.Select(c => c.Case).ToHashSet());
         Assert.True(baseline.Launches >= 3, "a baseline needs launches to estimate their spread");
         Assert.All(baseline.Cases, c => Assert.Equal(baseline.Launches * baseline.Rounds, c.Ours.Count));
         Assert.Null(baseline.Slowdown);

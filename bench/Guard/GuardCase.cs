@@ -20,8 +20,8 @@ internal sealed record GuardCase(
     /// <summary>
     /// Whether the guard judges this case's time. Not for a buffered ring's streams (capacity above 1, a producer
     /// and a consumer that run apart): how their items flow on 2 cores, side by side or taking turns on one core, is
-    /// scheduling luck that drifts with the machine's load, and moves their ratio to the BCL by 30-60% between runs
-    /// of one commit (bench/README.md, Regression check). They still run, check their items, and count allocations.
+    /// scheduling luck that drifts with the machine's load, and moved their ratio to the BCL by -43% to +76% between
+    /// runs of one commit here (bench/README.md, Regression check). They still run, check their items, and count allocations.
     /// </summary>
     public bool TimeJudged => !(Family == ChannelFamily.Ring && Capacity > 1 && Workload is not (Workload.PingPong or Workload.TryWriteTryRead));
 
