@@ -70,7 +70,8 @@ public sealed class GuardCommandTests : IDisposable
     [Theory]
     [InlineData("{}")]
     [InlineData("""{"Rounds":1,"Launches":1,"Cases":[{"Case":"c","Ours":[1,2],"Bcl":[1]}]}""")]
-    [InlineData("""{"Rounds":1,"Launches":0,"Cases":[{"Case":"c","Ours":[1],"Bcl":[1]}]}""")]
+    [InlineData("""{"Rounds":1,"Launches":0,"Cases":[{"Case":"c","RoundsPerLaunch":1,"Ours":[1],"Bcl":[1]}]}""")]
+    [InlineData("""{"Rounds":1,"Launches":1,"Cases":[{"Case":"c","Ours":[1],"Bcl":[1]}]}""")]
     public void A_file_that_is_not_a_guard_report_is_an_error(string json)
     {
         string path = Path.Combine(_folder, "bad.json");

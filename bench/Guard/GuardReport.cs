@@ -64,9 +64,9 @@ internal sealed record GuardReport(
     public static GuardReport Read(string path)
     {
         GuardReport? report = JsonSerializer.Deserialize<GuardReport>(File.ReadAllText(path), s_options);
-        if (report?.Cases is null || report.Cases.Any(c => c.Case is null || c.Ours is null || c.Bcl is null || c.Ours.Count != c.Bcl.Count || c.Ours.Count == 0) || report.Launches < 1)
+        if (report?.Cases is null || report.Cases.Any(c => c.Case is null || c.Ours is null || c.Bcl is null || c.Ours.Count != c.Bcl.Count || c.Ours.Count == 0 || c.RoundsPerLaunch < 1) || report.Launches < 1)
         {
-            throw new JsonException($"{path} is not a guard report (a case without rounds, or ours and BCL of different lengths).");
+            throw new JsonException($"{path} is not a guard report (a case without rounds or rounds per launch, or ours and BCL of different lengths).");
         }
 
         return report;
