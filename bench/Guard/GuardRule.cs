@@ -41,8 +41,8 @@ internal static class GuardRule
     public const double DefaultAlpha = 0.01;
 
     /// <summary>
-    /// Extra bytes per operation tolerated: a round's own tasks and closures, spread over its operations, weigh a
-    /// tenth of a byte or so; the smallest object a channel could add per operation weighs 24.
+    /// Extra bytes per operation tolerated: a round's own tasks and closures, spread over its operations, weigh at
+    /// most a quarter of a byte here (0.23 for 4 -> 4); the smallest object a channel could add per operation weighs 24.
     /// </summary>
     public const double AllocationSlackBytes = 0.5;
 
