@@ -23,6 +23,10 @@ internal static class Program
                                            the process, BCL vs ours (default) vs ours (Chained); a markdown table
           storm [--seconds S]              a storm of random cancellations on both sides, CreateBounded(0)/(16) vs
                                            ours, S seconds each; audits every item (lost, delivered after canceled)
+          guard [--record] [--dry] [--baseline FILE] [--launches L] [--rounds N] [--filter TEXT] [--report RUN.json]
+                                           the regression check: every case, ours and the BCL interleaved round by
+                                           round in L fresh processes, judged launch by launch against
+                                           bench/baseline/guard.json (exit 1 on a regression); --record rewrites it
           diff <baseline.json|dir> <new.json|dir> [--threshold 15%] [--confidence 99%] [--fail-on-regression]
                                            compares the ours/baseline time ratios of two JSON exports
           <BenchmarkDotNet args>           anything else goes to BenchmarkSwitcher as is (e.g. --list flat)
@@ -50,6 +54,8 @@ internal static class Program
                 return Citizenship.CitizenshipCommand.Execute(rest, Console.Out);
             case "storm":
                 return Storm.StormCommand.Execute(rest, Console.Out);
+            case "guard":
+                return Guard.GuardCommand.Execute(rest, Console.Out);
             case "diff":
                 return DiffCommand.Execute(rest, Console.Out);
             default:

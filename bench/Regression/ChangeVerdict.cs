@@ -21,6 +21,12 @@ internal enum ChangeVerdict
     /// <summary>Not slower, but allocates more per operation beyond the threshold and 1 byte: a regression.</summary>
     MoreAllocations,
 
+    /// <summary>
+    /// The guard's noisy cases: measured and shown, their time never judged (their ratio on this machine is a matter
+    /// of scheduling luck); their allocations still are.
+    /// </summary>
+    Watched,
+
     /// <summary>Measured in the baseline report only (renamed, removed, failed, or filtered out of the new run).</summary>
     OnlyInBaseline,
 

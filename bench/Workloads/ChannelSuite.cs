@@ -50,8 +50,8 @@ public abstract class ChannelSuite
     [GlobalSetup]
     public void CreateChannels()
     {
-        _oursItems = PlantedSlowdown.ItemsFor(Workload, Operations);
         _ours = (CreateOurs(), CreateOurs());
+        _oursItems = PlantedSlowdown.ItemsToMove(_ours.Channel, Workload, Operations);
         _bcl = (CreateBcl(), CreateBcl());
         _unbounded = (Channel.CreateUnbounded<int>(), Channel.CreateUnbounded<int>());
     }
