@@ -3,8 +3,8 @@
 // The entry is the select's stand-in among the channel's parked reads or writes, claimed by the same CAS a plain
 // Waiter's claim is (Kotlin's select registering a clause in BufferedChannel, Koval et al., PPoPP 2023; crossbeam's
 // Context registered in a zero-capacity channel's waker). A read clause and a write clause of one select on one
-// channel park ONE entry of kind Either, which partners of both kinds meet and which parks only in an empty queue or
-// among Either entries, so the select can never meet itself.
+// channel park ONE entry of kind Either, which partners of both kinds meet and which parks only in an empty queue, so
+// the select can never meet itself, and a second select of that shape meets the first instead of parking beside it.
 
 using System.Diagnostics;
 using System.Threading;

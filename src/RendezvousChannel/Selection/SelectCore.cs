@@ -417,7 +417,8 @@ internal sealed class SelectCore : ITrampolineWorkItem
         Volatile.Write(ref _state, SelectState.Busy(version));
         if (TryPass(version, out SelectResult result))
         {
-            Finish(result);
+            // We run as a thread-pool work item of our own: the awaiter's continuation runs here, not behind a second dispatch.
+            Finish(result, runContinuationHere: true);
             return;
         }
 
@@ -436,13 +437,22 @@ internal sealed class SelectCore : ITrampolineWorkItem
     }
 
     /// <summary>The decider of a parked select (a partner, the completion, or the select itself): ends it with <paramref name="result"/>.</summary>
-    public void Finish(SelectResult result)
+    public void Finish(SelectResult result) => Finish(result, runContinuationHere: false);
+
+    private void Finish(SelectResult result, bool runContinuationHere)
     {
         Waiter<SelectResult> waiter = Release(out long version);
         // The decider is the only claimer of the result waiter (the waiter has no cancellation of its own).
         bool claimed = waiter.TryClaim(version, WaiterStatus.Matched);
         Debug.Assert(claimed, "The select's decider claims its result waiter unopposed.");
-        waiter.PublishResult(result);
+        if (runContinuationHere)
+        {
+            waiter.PublishResultHere(result);
+        }
+        else
+        {
+            waiter.PublishResult(result);
+        }
     }
 
     private void FinishCanceled()
