@@ -44,7 +44,7 @@ internal static class ChannelWorkloads
     /// must read exactly 0; a ManualResetEvent waits through the runtime's wait subsystem instead. The wait is
     /// bounded: a lost wake-up or item leaves the workload hanging, and a hang must fail the benchmark (and CI).
     /// </summary>
-    private static void Wait(Task workload)
+    public static void Wait(Task workload)
     {
         if (!workload.IsCompleted)
         {

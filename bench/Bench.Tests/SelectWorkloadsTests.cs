@@ -1,0 +1,121 @@
+using System;
+using System.Threading.Channels;
+using System.Threading.Tasks;
+using Rendezvous.Channels.Benchmarks.Workloads;
+using Xunit;
+
+namespace Rendezvous.Channels.Benchmarks.Tests;
+
+/// <summary>
+/// Every SelectSuite row runs to its end in process, checking its items as in a benchmark run (no timing), and
+/// the checks themselves catch a wrongly attributed item.
+/// </summary>
+public class SelectWorkloadsTests
+{
+    public static TheoryData<string, SelectChannelKind, int> Cases()
+    {
+        var cases = new TheoryData<string, SelectChannelKind, int>();
+        foreach (string method in new[] { nameof(SelectSuite.Selector), nameof(SelectSuite.ReadAny), nameof(SelectSuite.BclWhenAny), nameof(SelectSuite.PlainReadAsync) })
+        {
+            foreach (SelectChannelKind kind in Enum.GetValues<SelectChannelKind>())
+            {
+                cases.Add(method, kind, 2);
+                cases.Add(method, kind, 4);
+            }
+        }
+
+        return cases;
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Each_row_moves_every_item_exactly_once_invocation_after_invocation(string method, SelectChannelKind kind, int producers)
+    {
+        var suite = new SelectSuite { Kind = kind, Producers = producers };
+        (Action setUp, Action run) = method switch
+        {
+            nameof(SelectSuite.Selector) => ((Action)suite.SetUpSelector, (Action)suite.Selector),
+            nameof(SelectSuite.ReadAny) => (suite.SetUpReadAny, suite.ReadAny),
+            nameof(SelectSuite.BclWhenAny) => (suite.SetUpBcl, suite.BclWhenAny),
+            _ => (suite.SetUpPlain, suite.PlainReadAsync),
+        };
+        setUp();
+        try
+        {
+            // Three invocations on the same channels and selectors, as a benchmark process runs them.
+            run();
+            run();
+            run();
+        }
+        finally
+        {
+            suite.CompleteChannels();
+        }
+    }
+
+    [Fact]
+    public void An_item_attributed_to_the_wrong_channel_fails_the_check()
+    {
+        SelectWorkloads.CheckSource(item: 8191, index: 0, share: 8192);
+        SelectWorkloads.CheckSource(item: 8192, index: 1, share: 8192);
+        Assert.Throws<InvalidOperationException>(() => SelectWorkloads.CheckSource(item: 8192, index: 0, share: 8192));
+    }
+
+    [Fact]
+    public void A_consumer_that_reads_one_channel_only_fails_the_run_instead_of_hanging()
+    {
+        // A planted broken "select": it reads channel 0 and reports it as channel 1.
+        Channel<int>[] channels = [new RendezvousChannel<int>(), new RendezvousChannel<int>()];
+        try
+        {
+            var failure = Assert.Throws<InvalidOperationException>(() => SelectWorkloads.Run(
+                channels,
+                async () =>
+                {
+                    int item = await channels[0].Reader.ReadAsync();
+                    SelectWorkloads.CheckSource(item, index: 1, share: 8);
+                    return default;
+                },
+                items: 16));
+            Assert.Contains("carried it", failure.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            foreach (Channel<int> channel in channels)
+            {
+                channel.Writer.TryComplete();
+            }
+        }
+    }
+
+    [Fact]
+    public void A_consumer_that_loses_an_item_fails_the_tally()
+    {
+        Channel<int>[] channels = [new RingBufferChannel<int>(16)];
+        try
+        {
+            Assert.Throws<InvalidOperationException>(() => SelectWorkloads.Run(
+                channels,
+                async () =>
+                {
+                    ItemTally tally = default;
+                    for (int i = 0; i < 16; i++)
+                    {
+                        int item = await channels[0].Reader.ReadAsync();
+                        tally = i == 5 ? tally : tally.Add(item); // drops one
+                    }
+
+                    return tally;
+                },
+                items: 16));
+        }
+        finally
+        {
+            channels[0].Writer.TryComplete();
+        }
+    }
+
+    [Fact]
+    public void The_producer_counts_must_split_the_items_evenly() =>
+        Assert.Throws<ArgumentException>(() => SelectWorkloads.ShareOf(16384, 3));
+}

@@ -1,0 +1,18 @@
+using Rendezvous.Channels.Benchmarks.Workloads;
+
+namespace Rendezvous.Channels.Benchmarks.Results;
+
+/// <summary>One of our select rows of a <see cref="SelectSuite"/> case, with its ratios to the case's reference rows.</summary>
+/// <param name="Select">The select row (ChannelSelector or ReadAnySelector).</param>
+/// <param name="TimesPlainReadAsync">Its time over the plain ReadAsync row's, same case, same run.</param>
+/// <param name="TimesWorkaround">Its time over the baseline's (the Task.WhenAny workaround), same case, same run.</param>
+/// <param name="IsJudged">Whether the targets apply: a case with <see cref="SelectTargets.TargetClauses"/> clauses.</param>
+internal sealed record SelectTargetRow(MeasuredBenchmark Select, double TimesPlainReadAsync, double TimesWorkaround, bool IsJudged)
+{
+    public bool MeetsPlainReadAsyncTarget => TimesPlainReadAsync <= SelectTargets.MaxTimesPlainReadAsync;
+
+    public bool MeetsWorkaroundTarget => TimesWorkaround <= SelectTargets.MaxTimesWorkaround;
+
+    /// <summary>Null when the run did not measure allocations.</summary>
+    public bool? MeetsAllocationTarget => Select.BytesPerOperation is double bytes ? bytes < SelectTargets.MaxBytesPerItem : null;
+}

@@ -1,0 +1,119 @@
+using System;
+using System.Linq;
+using System.Threading.Channels;
+using System.Threading.Tasks;
+using BenchmarkDotNet.Attributes;
+
+namespace Rendezvous.Channels.Benchmarks.Workloads;
+
+/// <summary>
+/// Select (issue 13): one consumer takes every item from whichever of <see cref="Producers"/> channels has one,
+/// each channel fed by its own WriteAsync producer. Our reusable <see cref="ChannelSelector"/> and
+/// <see cref="ReadAnySelector{T}"/> against the BCL workaround, <c>Task.WhenAny</c> over <c>WaitToReadAsync</c> of
+/// as many <c>Channel.CreateBounded</c> channels, then <c>TryRead</c> (the baseline, same class and run); and, as
+/// a reference row never judged, a plain ReadAsync loop on one of our channels of the same kind fed by one
+/// producer: what a hand-off costs without a select. One operation is one item, so ns/op is ns per selected item.
+/// </summary>
+/// <remarks>
+/// Same shape as <see cref="ChannelSuite"/>: channels (and selectors) are created once per benchmark process and
+/// reused by every invocation, an invocation moves <see cref="Items"/> items, every loop checks its items
+/// (<see cref="SelectWorkloads"/>), and the categories tell our rows from the BCL's for the comparison table and
+/// <c>diff</c>. Each method builds only what it runs (a setup per target).
+/// </remarks>
+[MemoryDiagnoser]
+[ThreadingDiagnoser]
+public class SelectSuite
+{
+    /// <summary>The category of the plain ReadAsync row: our channel without a select, a reference never judged.</summary>
+    public const string HandOffCategory = "HandOff";
+
+    /// <summary>Items per invocation, as in <see cref="ChannelSuite"/>; divisible by every producer count.</summary>
+    public const int Items = 16384;
+
+    private Channel<int>[] _ours = [];
+    private Channel<int>[] _bcl = [];
+    private Channel<int>[] _single = [];
+    private ChannelSelector? _selector;
+    private SelectReadClause<int>[] _clauses = [];
+    private ReadAnySelector<int>? _readAny;
+    private ChannelReader<int>[] _bclReaders = [];
+
+    /// <summary>The workaround's pending <c>WaitToReadAsync</c> per channel, kept across invocations (see <see cref="SelectWorkloads.ConsumeWithWhenAnyAsync"/>).</summary>
+    private Task<bool>[] _bclWaits = [];
+
+    /// <summary>The channels selected over: rendezvous (BCL: capacity 0), or rings of 1024 (BCL: capacity 1024).</summary>
+    [Params(SelectChannelKind.Rendezvous, SelectChannelKind.Ring1024)]
+    public SelectChannelKind Kind { get; set; }
+
+    /// <summary>How many channels (one producer each) the consumer selects over: the number of clauses.</summary>
+    [Params(2, 4)]
+    public int Producers { get; set; }
+
+    [GlobalSetup(Target = nameof(Selector))]
+    public void SetUpSelector()
+    {
+        _ours = CreateOurs(Producers);
+        _selector = new ChannelSelector();
+        _clauses = [.. _ours.Select(channel => _selector.AddRead(channel.Reader))];
+    }
+
+    [GlobalSetup(Target = nameof(ReadAny))]
+    public void SetUpReadAny()
+    {
+        _ours = CreateOurs(Producers);
+        _readAny = new ReadAnySelector<int>(_ours.Select(channel => channel.Reader));
+    }
+
+    [GlobalSetup(Target = nameof(BclWhenAny))]
+    public void SetUpBcl()
+    {
+        int capacity = Kind == SelectChannelKind.Rendezvous ? 0 : 1024;
+        _bcl = [.. Enumerable.Range(0, Producers).Select(_ => Channel.CreateBounded<int>(capacity))];
+        _bclReaders = [.. _bcl.Select(channel => channel.Reader)];
+
+        // Completed, so that the first round issues a real wait on every channel.
+        _bclWaits = [.. _bcl.Select(_ => Task.FromResult(true))];
+    }
+
+    [GlobalSetup(Target = nameof(PlainReadAsync))]
+    public void SetUpPlain() => _single = CreateOurs(1);
+
+    /// <summary>Completes every channel this case created: an abandoned open channel is what the leak detector reports.</summary>
+    [GlobalCleanup]
+    public void CompleteChannels()
+    {
+        foreach (Channel<int> channel in _ours.Concat(_bcl).Concat(_single))
+        {
+            channel.Writer.TryComplete();
+        }
+    }
+
+    /// <summary>Our <see cref="ChannelSelector"/>, one read clause per channel, built once; <c>SelectAsync</c> per item.</summary>
+    [Benchmark(OperationsPerInvoke = Items)]
+    [BenchmarkCategory(ChannelSuite.OursCategory)]
+    public void Selector() =>
+        SelectWorkloads.Run(_ours, () => SelectWorkloads.ConsumeWithSelectorAsync(_selector!, _clauses, Items), Items);
+
+    /// <summary>Our <see cref="ReadAnySelector{T}"/> over the channels' readers, built once; <c>ReadAsync</c> per item.</summary>
+    [Benchmark(OperationsPerInvoke = Items)]
+    [BenchmarkCategory(ChannelSuite.OursCategory)]
+    public void ReadAny() =>
+        SelectWorkloads.Run(_ours, () => SelectWorkloads.ConsumeWithReadAnyAsync(_readAny!, Items), Items);
+
+    /// <summary>The baseline: <c>Task.WhenAny</c> over <c>WaitToReadAsync().AsTask()</c> of <c>CreateBounded</c> channels, with TryRead.</summary>
+    [Benchmark(Baseline = true, OperationsPerInvoke = Items)]
+    [BenchmarkCategory(ChannelSuite.BclCategory)]
+    public void BclWhenAny() =>
+        SelectWorkloads.Run(_bcl, () => SelectWorkloads.ConsumeWithWhenAnyAsync(_bclReaders, _bclWaits, Items), Items);
+
+    /// <summary>The reference: one producer, one plain ReadAsync consumer on one of our channels of the same kind.</summary>
+    [Benchmark(OperationsPerInvoke = Items)]
+    [BenchmarkCategory(HandOffCategory)]
+    public void PlainReadAsync() =>
+        SelectWorkloads.Run(_single, () => SelectWorkloads.ConsumeWithReadAsync(_single[0].Reader, Items), Items);
+
+    private Channel<int>[] CreateOurs(int count) =>
+        [.. Enumerable.Range(0, count).Select(_ => Kind == SelectChannelKind.Rendezvous
+            ? (Channel<int>)new RendezvousChannel<int>()
+            : new RingBufferChannel<int>(1024))];
+}
