@@ -16,6 +16,7 @@ using System.Threading.Channels;
 using System.Threading.Tasks;
 using Rendezvous.Channels.Diagnostics;
 using Rendezvous.Channels.Parking;
+using Rendezvous.Channels.Selection;
 
 namespace Rendezvous.Channels;
 
@@ -66,7 +67,7 @@ namespace Rendezvous.Channels;
 /// <typeparam name="T">The type of the items.</typeparam>
 [DebuggerDisplay("{DebuggerDisplay,nq}")]
 [DebuggerTypeProxy(typeof(RendezvousChannel<>.DebugView))]
-public sealed class RendezvousChannel<T> : Channel<T>, IReadiness, ILeakTrackable
+public sealed class RendezvousChannel<T> : Channel<T>, IReadiness, ILeakTrackable, ISelectPort<T>
 {
     private readonly ChannelCompletion _completion = new();
 
@@ -120,6 +121,23 @@ public sealed class RendezvousChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
     /// <summary>An unbuffered channel holds nothing, so it is drained as soon as it is completed.</summary>
     bool IReadiness.IsDrained => _completion.IsDone;
 
+    // The channel as select clauses see it (Selection/): the same operations as TryRead and TryWrite.
+    bool ISelectPort<T>.IsRendezvous => true;
+
+    ParkingLot<T> ISelectPort<T>.Lot => _lot;
+
+    ChannelCompletion ISelectPort<T>.Completion => _completion;
+
+    bool ISelectPort<T>.TryReadNow(out T item) => _lot.TryTakeFromParkedWriter(out item);
+
+    bool ISelectPort<T>.TryWriteNow(T item) => !_completion.IsDone && _lot.TryGiveToParkedReader(item);
+
+    bool ISelectPort<T>.IsReadClosed => _completion.IsDone;
+
+    bool ISelectPort<T>.IsWriteClosed => _completion.IsDone;
+
+    bool ISelectPort<T>.IsReady(WaiterKind kind) => ((IReadiness)this).IsReady(kind);
+
     private bool TryCompleteCore(Exception? error)
     {
         if (!_completion.TryMarkDone(error))
@@ -141,11 +159,13 @@ public sealed class RendezvousChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
 
     /// <summary>The reader side: TryRead takes a parked writer's item; ReadAsync parks until a writer comes.</summary>
     [DebuggerDisplay("{_channel.DebuggerDisplay,nq}")]
-    private sealed class RendezvousReader : ChannelReader<T>, IParkingReader<T>
+    private sealed class RendezvousReader : ChannelReader<T>, IParkingReader<T>, ISelectSide<T>
     {
         private readonly RendezvousChannel<T> _channel;
 
         internal RendezvousReader(RendezvousChannel<T> channel) => _channel = channel;
+
+        ISelectPort<T> ISelectSide<T>.Port => _channel;
 
         public override Task Completion => _channel._completion.Task;
 
@@ -232,11 +252,13 @@ public sealed class RendezvousChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
 
     /// <summary>The writer side: TryWrite hands to a parked reader; WriteAsync parks until a reader comes.</summary>
     [DebuggerDisplay("{_channel.DebuggerDisplay,nq}")]
-    private sealed class RendezvousWriter : ChannelWriter<T>
+    private sealed class RendezvousWriter : ChannelWriter<T>, ISelectSide<T>
     {
         private readonly RendezvousChannel<T> _channel;
 
         internal RendezvousWriter(RendezvousChannel<T> channel) => _channel = channel;
+
+        ISelectPort<T> ISelectSide<T>.Port => _channel;
 
         public override bool TryComplete(Exception? error = null) => _channel.TryCompleteCore(error);
 

@@ -18,6 +18,7 @@ using System.Threading.Tasks;
 using Rendezvous.Channels.Diagnostics;
 using Rendezvous.Channels.Parking;
 using Rendezvous.Channels.Ring;
+using Rendezvous.Channels.Selection;
 
 namespace Rendezvous.Channels;
 
@@ -50,7 +51,7 @@ namespace Rendezvous.Channels;
 /// <typeparam name="T">The type of the items.</typeparam>
 [DebuggerDisplay("{DebuggerDisplay,nq}")]
 [DebuggerTypeProxy(typeof(RingBufferChannel<>.DebugView))]
-public sealed class RingBufferChannel<T> : Channel<T>, IReadiness, ILeakTrackable
+public sealed class RingBufferChannel<T> : Channel<T>, IReadiness, ILeakTrackable, ISelectPort<T>
 {
     /// <summary>The largest capacity: its ring, the next power of two, must still be an array.</summary>
     private const int MaxCapacity = 1 << 30;
@@ -114,6 +115,28 @@ public sealed class RingBufferChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
 
     /// <summary>Drained once the ring is closed (the first step of completion) and empty.</summary>
     bool IReadiness.IsDrained => _ring.IsClosedAndEmpty;
+
+    // The channel as select clauses see it (Selection/): TryRead and TryWrite; a clause waits among the WaitTo callers.
+    bool ISelectPort<T>.IsRendezvous => false;
+
+    ParkingLot<T> ISelectPort<T>.Lot => _lot;
+
+    ChannelCompletion ISelectPort<T>.Completion => _completion;
+
+    bool ISelectPort<T>.TryReadNow(out T item)
+    {
+        bool taken = Reader.TryRead(out T? read);
+        item = read!;
+        return taken;
+    }
+
+    bool ISelectPort<T>.TryWriteNow(T item) => Writer.TryWrite(item);
+
+    bool ISelectPort<T>.IsReadClosed => _ring.IsClosedAndEmpty;
+
+    bool ISelectPort<T>.IsWriteClosed => _completion.IsDone;
+
+    bool ISelectPort<T>.IsReady(WaiterKind kind) => ((IReadiness)this).IsReady(kind);
 
     /// <summary>After an item entered the ring: serve parked readers, or wake WaitToRead callers.</summary>
     private void OnItemAdded()
@@ -261,11 +284,13 @@ public sealed class RingBufferChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
 
     /// <summary>The reader side.</summary>
     [DebuggerDisplay("{_channel.DebuggerDisplay,nq}")]
-    private sealed class RingBufferReader : ChannelReader<T>, IParkingReader<T>
+    private sealed class RingBufferReader : ChannelReader<T>, IParkingReader<T>, ISelectSide<T>
     {
         private readonly RingBufferChannel<T> _channel;
 
         internal RingBufferReader(RingBufferChannel<T> channel) => _channel = channel;
+
+        ISelectPort<T> ISelectSide<T>.Port => _channel;
 
         public override Task Completion => _channel._completion.Task;
 
@@ -357,11 +382,13 @@ public sealed class RingBufferChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
 
     /// <summary>The writer side.</summary>
     [DebuggerDisplay("{_channel.DebuggerDisplay,nq}")]
-    private sealed class RingBufferWriter : ChannelWriter<T>
+    private sealed class RingBufferWriter : ChannelWriter<T>, ISelectSide<T>
     {
         private readonly RingBufferChannel<T> _channel;
 
         internal RingBufferWriter(RingBufferChannel<T> channel) => _channel = channel;
+
+        ISelectPort<T> ISelectSide<T>.Port => _channel;
 
         public override bool TryComplete(Exception? error = null) => _channel.TryCompleteCore(error);
 

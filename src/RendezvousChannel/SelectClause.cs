@@ -1,6 +1,7 @@
 // SelectClause: one read or write clause of a ChannelSelector.
 
 using System.Diagnostics;
+using Rendezvous.Channels.Selection;
 
 namespace Rendezvous.Channels;
 
@@ -34,4 +35,28 @@ public abstract class SelectClause
 
     /// <summary>Whether this is a write clause.</summary>
     public abstract bool IsWrite { get; }
+
+    /// <summary>The channel this clause reads or writes (its port): clauses on one channel share it.</summary>
+    internal abstract object PortIdentity { get; }
+
+    /// <summary>Whether the channel is unbuffered (the clause parks a claimable entry) rather than a ring (a signal).</summary>
+    internal abstract bool IsRendezvous { get; }
+
+    /// <summary>What the clause parks in the current select (set by the selecting thread before it waits).</summary>
+    internal SelectRole Role { get; set; }
+
+    /// <summary>Selecting thread, at the start of a select: snapshot what the clause offers; stand for itself.</summary>
+    internal abstract void Prepare();
+
+    /// <summary>Selecting thread, at the start of a select: this read clause's entry also stands for <paramref name="write"/>, on the same channel.</summary>
+    internal virtual void StandForBoth(SelectClause write) => Debug.Fail("Only a rendezvous read clause pairs with a write clause.");
+
+    /// <summary>
+    /// The owner of the select's Busy state only: tries the clause once without waiting. True if it took effect (the
+    /// item moved) or its channel is closed, with the outcome; false, with nothing changed, otherwise.
+    /// </summary>
+    internal abstract bool TryNow(out SelectResult result);
+
+    /// <summary>The select, while Waiting(<paramref name="version"/>): parks the clause's entry for that use.</summary>
+    internal abstract ParkResult Park(long version);
 }

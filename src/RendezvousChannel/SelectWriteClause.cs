@@ -1,6 +1,8 @@
 // SelectWriteClause<T>: a select clause that writes one item to one of our channels.
 
 using System.Threading.Channels;
+using Rendezvous.Channels.Parking;
+using Rendezvous.Channels.Selection;
 
 namespace Rendezvous.Channels;
 
@@ -8,11 +10,29 @@ namespace Rendezvous.Channels;
 /// <typeparam name="T">The type of the channel's items.</typeparam>
 public sealed class SelectWriteClause<T> : SelectClause
 {
-    internal SelectWriteClause(ChannelSelector selector, int index, ChannelWriter<T> writer, T item)
+    /// <summary>The channel behind <see cref="Writer"/>.</summary>
+    private readonly ISelectPort<T> _port;
+
+    /// <summary>For an unbuffered channel: the clause's claimable entry, reused by every select; else null.</summary>
+    private readonly RendezvousSelectEntry<T>? _entry;
+
+    /// <summary>For a ring: the clause's signal entry among the ring's WaitToWrite callers; else null.</summary>
+    private readonly RingSelectSignal? _signal;
+
+    internal SelectWriteClause(ChannelSelector selector, int index, ChannelWriter<T> writer, ISelectPort<T> port, T item)
         : base(selector, index)
     {
         Writer = writer;
         Item = item;
+        _port = port;
+        if (port.IsRendezvous)
+        {
+            _entry = new RendezvousSelectEntry<T>(selector.Core, port);
+        }
+        else
+        {
+            _signal = new RingSelectSignal(selector.Core, WaiterKind.Writer);
+        }
     }
 
     /// <summary>The writer this clause writes to.</summary>
@@ -24,8 +44,48 @@ public sealed class SelectWriteClause<T> : SelectClause
     /// </summary>
     public T Item { get; set; }
 
+    /// <summary>
+    /// The item the current select offers: <see cref="Item"/> as it was when the select started. Written only by the
+    /// selecting thread before the select first waits, so a partner that claimed the select (or a seqlock peek, see
+    /// <see cref="RendezvousSelectEntry{T}.TryPeekOffer"/>) reads the value of that select.
+    /// </summary>
+    internal T Offered { get; private set; } = default!;
+
     /// <inheritdoc/>
     public override bool IsWrite => true;
+
+    internal override object PortIdentity => _port;
+
+    internal override bool IsRendezvous => _entry is not null;
+
+    internal override void Prepare()
+    {
+        Role = SelectRole.Own;
+        Offered = Item;
+        _entry?.StandFor(null, this);
+    }
+
+    internal override bool TryNow(out SelectResult result)
+    {
+        if (_port.TryWriteNow(Offered))
+        {
+            result = new SelectResult(this, isClosed: false, completionError: null);
+            return true;
+        }
+
+        if (_port.IsWriteClosed)
+        {
+            result = new SelectResult(this, isClosed: true, _port.Completion.Error);
+            return true;
+        }
+
+        result = default;
+        return false;
+    }
+
+    internal override ParkResult Park(long version) => _entry is not null
+        ? SelectParking.ParkEntry(_port, _entry, version)
+        : SelectParking.ParkSignal(_port, _signal!, WaiterKind.Writer, version);
 
     /// <inheritdoc/>
     public override string ToString() => $"clause {Index}: write {typeof(T).Name}";

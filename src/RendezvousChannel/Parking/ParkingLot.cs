@@ -125,6 +125,46 @@ internal sealed class ParkingLot<T>
         return result;
     }
 
+    /// <summary>
+    /// A select's clause entry (Selection/RendezvousSelectEntry.cs) parks in the dual queue of reads and writes, as
+    /// <paramref name="kind"/> (<see cref="WaiterKind.Either"/> for a select with both a read and a write clause on
+    /// this channel). Unlike <see cref="TryPark"/> it refuses nothing itself: the select restarts on any answer but
+    /// <see cref="EnqueueResult.Enqueued"/>, and fails on <see cref="EnqueueResult.Full"/>. Its cancellation is the
+    /// select's, so nothing is armed here.
+    /// </summary>
+    public EnqueueResult TryParkSelectEntry(Waiter<T> entry, WaiterKind kind, long version)
+    {
+        entry.SetSelectKind(kind);
+        EnqueueResult result = _parked.TryEnqueue(kind, entry, version);
+        if (result == EnqueueResult.Enqueued)
+        {
+            // A parked read is what WaitToWrite callers wait for, a parked write what WaitToRead callers wait for:
+            // wake them after our parking CAS, as ReadAsync and WriteAsync do (class remarks).
+            if (kind != WaiterKind.Writer)
+            {
+                WakeWaitToCallers(WaiterKind.Writer);
+            }
+
+            if (kind != WaiterKind.Reader)
+            {
+                WakeWaitToCallers(WaiterKind.Reader);
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// A select's ring clause parks a signal entry among the WaitTo callers of <paramref name="kind"/>
+    /// (Selection/RingSelectSignal.cs): woken as they are, it restarts its select. The caller re-checks readiness
+    /// after this CAS (class remarks).
+    /// </summary>
+    public EnqueueResult TryParkSelectSignal(Waiter<bool> signal, WaiterKind kind, long version)
+    {
+        signal.SetSelectKind(kind);
+        return WaitingQueue(kind).TryEnqueue(kind, signal, version);
+    }
+
     /// <summary>An operation that found its queue at the limit: its never-parked waiter goes back, and the caller hears why.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void RefuseParking<TResult>(Waiter<TResult> waiter, WaiterQueue<TResult> queue)

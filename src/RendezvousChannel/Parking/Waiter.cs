@@ -11,6 +11,7 @@ using System.Threading.Tasks;
 using System.Threading.Tasks.Sources;
 
 using Rendezvous.Channels.Scheduling;
+using Rendezvous.Channels.Selection;
 
 namespace Rendezvous.Channels.Parking;
 
@@ -95,7 +96,30 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, ITrampo
     /// </summary>
     private bool _mayChain;
 
+    /// <summary>
+    /// Null for a channel operation (the only case on the plain paths, which pay one null check for it). For a
+    /// select clause's entry (Selection/), the entry that its selector's state word stands behind: every claim,
+    /// look and publication of this waiter goes there instead (see <see cref="SelectEntry{T}"/>), and the waiter's
+    /// own state word, pool and continuation are never used. Fixed for the waiter's lifetime.
+    /// </summary>
+    private readonly SelectEntry<T>? _select;
+
     public Waiter(WaiterPool<T> pool) => _pool = pool;
+
+    /// <summary>A select clause's entry: owned by its clause, never pooled; claims go to <paramref name="entry"/>'s selector.</summary>
+    public Waiter(SelectEntry<T> entry, WaiterKind kind)
+    {
+        _pool = null!;
+        _select = entry;
+        Kind = kind;
+    }
+
+    /// <summary>Select entries only, by the selecting thread before the entry parks: the side it stands on in this select.</summary>
+    public void SetSelectKind(WaiterKind kind)
+    {
+        Debug.Assert(_select is not null, "Only a select entry changes sides between uses.");
+        Kind = kind;
+    }
 
     /// <summary>When the current use parked, or 0 if unknown: for diagnostics (the age of a stuck operation) only.</summary>
     public long ParkedAt => Volatile.Read(ref _parkedAt);
@@ -125,8 +149,9 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, ITrampo
     /// version. A writer offers <paramref name="item"/>; anyone else passes <c>default</c>. <paramref name="mayChain"/>:
     /// whether its continuation may run chained on its waker's worker (see <see cref="ContinuationScheduler"/>).
     /// </summary>
-    public long Arm(WaiterKind kind, WaiterQueue<T> owner, T item, bool mayChain)
+    public long Arm(WaiterKind kind, WaiterQueue<T>? owner, T item, bool mayChain)
     {
+        Debug.Assert(_select is null, "A select entry is never armed: its selector's state word is its state.");
         Debug.Assert((_state & StatusMask) == (long)WaiterStatus.Pending, "A rented waiter starts pending.");
         Debug.Assert(_continuation is null && _error is null, "A rented waiter carries nothing from its last use.");
         Kind = kind;
@@ -147,6 +172,11 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, ITrampo
     {
         get
         {
+            if (_select is not null)
+            {
+                return _select.OfferedItem;
+            }
+
             AssertClaimed();
             return _item;
         }
@@ -168,6 +198,11 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, ITrampo
     /// </remarks>
     public bool TryPeekOffer(long version, out T item)
     {
+        if (_select is not null)
+        {
+            return _select.TryPeekOffer(version, out item);
+        }
+
         long pending = Pack(version, WaiterStatus.Pending);
         // First look (acquire): the use is parked and unclaimed, and Kind is the one its Arm wrote.
         if (Volatile.Read(ref _state) != pending || Kind != WaiterKind.Writer)
@@ -214,6 +249,7 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, ITrampo
     /// </summary>
     public bool ReleaseClaim(long version)
     {
+        Debug.Assert(_select is null, "Select entries park only where nobody claims and releases (not in a ring channel's parked queue).");
         AssertClaimed();
         // The waiter is pending again; a cancellation callback that runs from now on claims it. An exchange, not
         // a release write: the read of the token below must not move before it (store-buffering), or a callback
@@ -228,7 +264,8 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, ITrampo
     }
 
     /// <summary>Whether the use identified by <paramref name="version"/> is still parked and unclaimed.</summary>
-    public bool IsPending(long version) => Volatile.Read(ref _state) == Pack(version, WaiterStatus.Pending);
+    public bool IsPending(long version) =>
+        _select is null ? Volatile.Read(ref _state) == Pack(version, WaiterStatus.Pending) : _select.IsPending(version);
 
     /// <summary>
     /// Claims the use identified by <paramref name="version"/>: the single CAS Pending → <paramref name="outcome"/>
@@ -238,6 +275,12 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, ITrampo
     public bool TryClaim(long version, WaiterStatus outcome)
     {
         Debug.Assert(outcome != WaiterStatus.Pending, "A claim decides an outcome.");
+        if (_select is not null)
+        {
+            // A select's entry: the claim is its selector's CAS (Selection/SelectCore.cs).
+            return _select.TryClaim(version, outcome);
+        }
+
         long pending = Pack(version, WaiterStatus.Pending);
 #if PLANTED_BUGS
         if (PlantedBugHooks.ClaimByLookThenWrite(ref _state, pending, Pack(version, outcome), out bool won)) { return won; }
@@ -249,6 +292,12 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, ITrampo
     /// <summary>Claimer only: ends the operation with <paramref name="error"/>, then publishes.</summary>
     public void PublishError(Exception error)
     {
+        if (_select is not null)
+        {
+            _select.PublishClosed();
+            return;
+        }
+
         _error = error;
         Publish();
     }
@@ -256,6 +305,12 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, ITrampo
     /// <summary>Claimer only: sets the result of a reader or WaitTo waiter, then publishes.</summary>
     public void PublishResult(T result)
     {
+        if (_select is not null)
+        {
+            _select.PublishDelivered(result);
+            return;
+        }
+
         _item = result;
         Publish();
     }
@@ -266,6 +321,12 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, ITrampo
     /// </summary>
     public void Publish()
     {
+        if (_select is not null)
+        {
+            _select.PublishTaken();
+            return;
+        }
+
         AssertClaimed();
         // Acquire: if the awaiter has attached its continuation, we see its state and contexts too.
         Action<object?>? continuation = Volatile.Read(ref _continuation);
@@ -481,6 +542,7 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, ITrampo
     /// </summary>
     public void Recycle()
     {
+        Debug.Assert(_select is null, "A select entry belongs to its clause and is never recycled.");
         // Wait out a cancellation callback that may be running, so that it can never see the next use.
         _cancellationRegistration.Dispose();
         _cancellationRegistration = default;

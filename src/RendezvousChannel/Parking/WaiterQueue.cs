@@ -92,6 +92,12 @@ internal sealed class WaiterQueue<T>
     private const long FrozenBit = 1L << 57;
     private const long ClosedBit = 1L << 58;
 
+    /// <summary>
+    /// The entries are <see cref="WaiterKind.Either"/> (select entries standing on both sides): partners of either
+    /// kind meet them, and only other such entries park with them. With it the kind takes two bits.
+    /// </summary>
+    private const long EitherKindBit = 1L << 59;
+
     /// <summary>The current ring. Replaced only by a resize, with a CAS from the frozen ring it copies.</summary>
     private Ring _ring = new(InitialCapacity);
 
@@ -119,7 +125,7 @@ internal sealed class WaiterQueue<T>
     public bool HasParked(WaiterKind kind)
     {
         long state = Volatile.Read(ref _ring).ReadState();
-        return GetCount(state) != 0 && GetKind(state) == kind;
+        return GetCount(state) != 0 && Serves(state, kind);
     }
 
     /// <summary>Whether no entry is parked (one volatile read).</summary>
@@ -202,7 +208,7 @@ internal sealed class WaiterQueue<T>
                 continue;
             }
 
-            long claimed = ((state + CountUnit) & ~WriterKindBit) | (kind == WaiterKind.Writer ? WriterKindBit : 0);
+            long claimed = ((state + CountUnit) & ~(WriterKindBit | EitherKindBit)) | KindBits(kind);
             // Claim the tail position: the CAS succeeds only if the queue is still empty or of our kind, still
             // open and not frozen, so "no partner is parked" and "I am parked" become true at the same instant.
             if (Interlocked.CompareExchange(ref ring.State, claimed, state) == state)
@@ -249,7 +255,7 @@ internal sealed class WaiterQueue<T>
         {
             long state = ReadUnfrozenState(ref ring);
 
-            if (GetCount(state) == 0 || (!anyKind && GetKind(state) != kind) || (!evenIfClosed && (state & ClosedBit) != 0))
+            if (GetCount(state) == 0 || (!anyKind && !Serves(state, kind)) || (!evenIfClosed && (state & ClosedBit) != 0))
             {
                 waiter = null!;
                 version = 0;
@@ -285,7 +291,7 @@ internal sealed class WaiterQueue<T>
         Ring ring = Volatile.Read(ref _ring);
         long state = ReadUnfrozenState(ref ring);
         // A closed queue shows nothing, as TryDequeue takes nothing from it: its entries belong to the drain.
-        if (GetCount(state) == 0 || GetKind(state) != kind || (state & ClosedBit) != 0)
+        if (GetCount(state) == 0 || !Serves(state, kind) || (state & ClosedBit) != 0)
         {
             waiter = null;
             version = 0;
@@ -361,7 +367,7 @@ internal sealed class WaiterQueue<T>
         for (int i = 0; i < count; i++)
         {
             if (ring.TryPeek(head + (uint)i, out Waiter<T> waiter, out long version) &&
-                waiter.Kind == kind && waiter.IsPending(version))
+                (waiter.Kind == kind || waiter.Kind == WaiterKind.Either) && waiter.IsPending(version))
             {
                 live++;
             }
@@ -548,7 +554,26 @@ internal sealed class WaiterQueue<T>
 
     private static int GetCount(long state) => (int)((state & CountMask) >> CountShift);
 
-    private static WaiterKind GetKind(long state) => (state & WriterKindBit) != 0 ? WaiterKind.Writer : WaiterKind.Reader;
+    private static WaiterKind GetKind(long state) =>
+        (state & EitherKindBit) != 0 ? WaiterKind.Either : (state & WriterKindBit) != 0 ? WaiterKind.Writer : WaiterKind.Reader;
+
+    /// <summary>
+    /// Whether the entries of a non-empty queue in <paramref name="state"/> are what a partner looking for
+    /// <paramref name="kind"/> meets: entries of that kind, or <see cref="WaiterKind.Either"/> entries. The plain
+    /// paths pay the second test only when the first fails.
+    /// </summary>
+    private static bool Serves(long state, WaiterKind kind)
+    {
+        long bits = state & (WriterKindBit | EitherKindBit);
+        return bits == KindBits(kind) || bits == EitherKindBit;
+    }
+
+    private static long KindBits(WaiterKind kind) => kind switch
+    {
+        WaiterKind.Writer => WriterKindBit,
+        WaiterKind.Either => EitherKindBit,
+        _ => 0,
+    };
 
     private static long NextHeadState(long state) =>
         (state & ~(CountMask | 0xFFFFFFFFL)) | ((state - CountUnit) & CountMask) | (uint)((uint)state + 1);

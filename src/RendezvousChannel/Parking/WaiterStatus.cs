@@ -30,4 +30,11 @@ internal enum WaiterKind
 
     /// <summary>Waits to hand over an item (WriteAsync), or for the chance to (WaitToWriteAsync).</summary>
     Writer = 1,
+
+    /// <summary>
+    /// A select's entry that stands on both sides of one unbuffered channel (a read clause and a write clause on
+    /// it): a reader to writers and a writer to readers. Parks only in an empty queue or among other such entries
+    /// (see Selection/RendezvousSelectEntry.cs).
+    /// </summary>
+    Either = 2,
 }
