@@ -16,6 +16,7 @@ internal static class SelectScenarioCatalog
         SelectWriteRacesCancellation.Scenario,
         SelectRacesCompletion.Scenario,
         SelectNeverMatchesItself.Scenario,
+        MixedSelectsMeetEachOther.Scenario,
         TrySelectMeetsParkedPartners.Scenario,
         ReadAnyRacesWriters.Scenario,
     ];
