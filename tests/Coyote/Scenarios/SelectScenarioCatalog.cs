@@ -17,6 +17,7 @@ internal static class SelectScenarioCatalog
         SelectRacesCompletion.Scenario,
         SelectNeverMatchesItself.Scenario,
         MixedSelectsMeetEachOther.Scenario,
+        OneSelectorTwoCallers.Scenario,
         TrySelectMeetsParkedPartners.Scenario,
         ReadAnyRacesWriters.Scenario,
     ];
