@@ -34,7 +34,7 @@ public sealed class SelectTests(ITestOutputHelper output)
         SystematicTestResult result = SystematicTest.Run(
             $"{scenario} on {channels}",
             () => run.RunAsync(new SelectSetup(ControlledSelectLibrary.Library, pair)),
-            CoyoteSettings.Iterations,
+            CoyoteSettings.SelectIterations,
             CoyoteSettings.SeedOrRandom,
             output);
 
