@@ -161,15 +161,17 @@ public class SelectSemanticsTests
     public async Task Two_selects_meet_on_one_rendezvous_channel_in_both_directions()
     {
         var channel = new RendezvousChannel<int>();
-        var idle = new RendezvousChannel<int>();
+        // Each select has a second clause on a channel nobody else uses, so the only place they can meet is `channel`.
+        var idleReads = new RendezvousChannel<int>();
+        var idleWrites = new RendezvousChannel<int>();
         for (int round = 0; round < 2; round++)
         {
             var reading = new ChannelSelector();
             SelectReadClause<int> read = reading.AddRead(channel.Reader);
-            reading.AddRead(idle.Reader);
+            reading.AddRead(idleReads.Reader);
             var writing = new ChannelSelector();
             SelectWriteClause<int> write = writing.AddWrite(channel.Writer, 10 + round);
-            writing.AddWrite(idle.Writer, -1);
+            writing.AddWrite(idleWrites.Writer, -1);
 
             // Round 0: the reading select parks first; round 1: the writing one does.
             ValueTask<SelectResult> parked = round == 0 ? reading.SelectAsync() : writing.SelectAsync();
@@ -194,9 +196,11 @@ public class SelectSemanticsTests
         SelectWriteClause<int> write = selector.AddWrite(channel.Writer, 99);
 
         Assert.False(selector.TrySelect(out _));
-        ValueTask<SelectResult> pending = selector.SelectAsync();
+        // SelectAsync returns, parked: its read and write park as one entry (parked apart, each would make the other's
+        // enqueue fail and the select would restart forever), and it does not match itself.
+        ValueTask<SelectResult> pending = await Eventually.Completes(Task.Run(() => selector.SelectAsync()), "SelectAsync returning parked");
         await Task.Delay(20);
-        Assert.False(pending.IsCompleted); // it did not match itself
+        Assert.False(pending.IsCompleted);
 
         // A third-party reader meets its write clause...
         int got = await Eventually.Completes(channel.Reader.ReadAsync());
