@@ -100,6 +100,12 @@ internal sealed class SelectCore : ITrampolineWorkItem
 
     private CancellationTokenRegistration _registration;
 
+    /// <summary>
+    /// Whether some unbuffered channel has both a read and a write clause here (set when such a clause is added), so that
+    /// <see cref="Begin"/> must pair them (<see cref="PairRendezvousClauses"/>); otherwise it skips the scan.
+    /// </summary>
+    private bool _hasMixedChannel;
+
     /// <summary>Xorshift state for <see cref="SelectFairness.Random"/>: the selecting side's only (never zero).</summary>
     private uint _random;
 
@@ -128,6 +134,14 @@ internal sealed class SelectCore : ITrampolineWorkItem
         SelectClause[] grown = new SelectClause[_clauses.Length + 1];
         _clauses.CopyTo(grown, 0);
         grown[^1] = clause;
+        foreach (SelectClause other in _clauses)
+        {
+            if (clause.IsRendezvous && other.IsWrite != clause.IsWrite && ReferenceEquals(other.PortIdentity, clause.PortIdentity))
+            {
+                _hasMixedChannel = true;
+            }
+        }
+
         _clauses = grown;
     }
 
@@ -175,7 +189,10 @@ internal sealed class SelectCore : ITrampolineWorkItem
             SelectThrowHelper.ThrowInvalidOperation_NoEnabledClause(clauses.Length);
         }
 
-        PairRendezvousClauses(clauses);
+        if (_hasMixedChannel)
+        {
+            PairRendezvousClauses(clauses);
+        }
     }
 
     /// <summary>Ends a select whose outcome the selecting thread decided without parking (or a TrySelect).</summary>
