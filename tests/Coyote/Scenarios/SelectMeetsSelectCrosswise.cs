@@ -28,6 +28,7 @@ internal static class SelectMeetsSelectCrosswise
         List<int> left = [.. SelectParticipants.Drain(setup.A.Reader), .. SelectParticipants.Drain(setup.B.Reader)];
 
         SelectOutcome[] outcomes = [firstOutcome, secondOutcome];
+        Oracle.Holds(!firstOutcome.IsClosed && !secondOutcome.IsClosed, $"Nobody completed a channel, yet the selects ended with [{firstOutcome}] and [{secondOutcome}].");
         Oracle.DeliveredExactlyTheAccepted(
             [.. SelectOracle.Items(outcomes, writes: false), .. left],
             SelectOracle.Items(outcomes, writes: true));
