@@ -27,7 +27,7 @@ public sealed class SelectWriteClause<T> : SelectClause
         _port = port;
         if (port.IsRendezvous)
         {
-            _entry = new RendezvousSelectEntry<T>(selector.Core, port);
+            _entry = new RendezvousSelectEntry<T>(selector.Core, port, index);
         }
         else
         {

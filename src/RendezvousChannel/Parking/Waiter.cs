@@ -353,6 +353,32 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, ITrampo
         ScheduleContinuation(continuation);
     }
 
+    /// <summary>
+    /// Claimer only, and only on a thread that runs nothing of anyone else's below it (a select's restart, itself a
+    /// thread-pool work item: Selection/SelectCore.cs): sets the result and, if the awaiter has attached with no
+    /// SynchronizationContext or TaskScheduler to go back to, runs its continuation right here, where a second
+    /// thread-pool dispatch would have run it; otherwise publishes as <see cref="PublishResult"/> does.
+    /// </summary>
+    public void PublishResultHere(T result)
+    {
+        Debug.Assert(_select is null, "A select entry publishes through its selector.");
+        AssertClaimed();
+        _item = result;
+        // Acquire: an attached continuation comes with its state and contexts (written before OnCompleted's CAS).
+        Action<object?>? continuation = Volatile.Read(ref _continuation);
+        if (continuation is null || _schedulingContext is not null)
+        {
+            Publish();
+            return;
+        }
+
+        // Publish, as Publish's attached branch does (OnCompleted attaches once and is done with the field), then run
+        // the continuation the scheduler would have run, in the ExecutionContext it captured.
+        Volatile.Write(ref _continuation, s_published);
+        _scheduledContinuation = continuation;
+        ((ITrampolineWorkItem)this).RunContinuation();
+    }
+
     private void OnCancellationRequested(CancellationToken cancellationToken)
     {
         // The registration is disposed (waiting for this callback) before the waiter is recycled, so the

@@ -94,7 +94,8 @@ internal sealed class WaiterQueue<T>
 
     /// <summary>
     /// The entries are <see cref="WaiterKind.Either"/> (select entries standing on both sides): partners of either
-    /// kind meet them, and only other such entries park with them. With it the kind takes two bits.
+    /// kind meet them, and such an entry parks only in an empty queue (so at most one is parked at a time, and a
+    /// second select of that shape meets the first). With it the kind takes two bits.
     /// </summary>
     private const long EitherKindBit = 1L << 59;
 
@@ -174,7 +175,9 @@ internal sealed class WaiterQueue<T>
             }
 
             int count = GetCount(state);
-            if (count != 0 && GetKind(state) != kind)
+            // An Either entry (a select standing on both sides) parks only in an empty queue: among parked Either
+            // entries of other selects it would be their partner, so its caller must go and meet them instead.
+            if (count != 0 && (GetKind(state) != kind || kind == WaiterKind.Either))
             {
                 return EnqueueResult.OtherKindParked;
             }

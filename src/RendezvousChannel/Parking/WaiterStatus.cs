@@ -33,7 +33,7 @@ internal enum WaiterKind
 
     /// <summary>
     /// A select's entry that stands on both sides of one unbuffered channel (a read clause and a write clause on
-    /// it): a reader to writers and a writer to readers. Parks only in an empty queue or among other such entries
+    /// it): a reader to writers and a writer to readers. Parks only in an empty queue
     /// (see Selection/RendezvousSelectEntry.cs).
     /// </summary>
     Either = 2,

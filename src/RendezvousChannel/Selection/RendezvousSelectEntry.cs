@@ -3,8 +3,8 @@
 // The entry is the select's stand-in among the channel's parked reads or writes, claimed by the same CAS a plain
 // Waiter's claim is (Kotlin's select registering a clause in BufferedChannel, Koval et al., PPoPP 2023; crossbeam's
 // Context registered in a zero-capacity channel's waker). A read clause and a write clause of one select on one
-// channel park ONE entry of kind Either, which partners of both kinds meet and which parks only in an empty queue or
-// among Either entries, so the select can never meet itself.
+// channel park ONE entry of kind Either, which partners of both kinds meet and which parks only in an empty queue, so
+// the select can never meet itself, and a second select of that shape meets the first instead of parking beside it.
 
 using System.Diagnostics;
 using System.Threading;
@@ -22,16 +22,24 @@ internal sealed class RendezvousSelectEntry<T> : SelectEntry<T>
     private readonly SelectCore _core;
     private readonly ISelectPort<T> _port;
 
+    /// <summary>
+    /// The index of the clause that owns this entry, fixed for its lifetime: what a claim writes into the state word.
+    /// A claimer may hold a stale entry while the selecting thread rewrites <see cref="_read"/> and <see cref="_write"/>
+    /// for its next select, so nothing before the claim's CAS may read them.
+    /// </summary>
+    private readonly int _ownerIndex;
+
     /// <summary>The read clause this entry stands for in the current select, if any (set by the selecting thread before the select waits).</summary>
     private SelectReadClause<T>? _read;
 
     /// <summary>The write clause this entry stands for in the current select, if any (set likewise).</summary>
     private SelectWriteClause<T>? _write;
 
-    public RendezvousSelectEntry(SelectCore core, ISelectPort<T> port)
+    public RendezvousSelectEntry(SelectCore core, ISelectPort<T> port, int ownerIndex)
     {
         _core = core;
         _port = port;
+        _ownerIndex = ownerIndex;
         Waiter = new Waiter<T>(this, WaiterKind.Reader);
     }
 
@@ -52,18 +60,24 @@ internal sealed class RendezvousSelectEntry<T> : SelectEntry<T>
     /// <summary>The side the entry parks on in this select.</summary>
     public WaiterKind Kind => _read is null ? WaiterKind.Writer : _write is null ? WaiterKind.Reader : WaiterKind.Either;
 
-    /// <summary>The clause reported closed when the completion claims the entry: the pair's first clause.</summary>
-    private SelectClause ClosedClause =>
-        _read is null ? _write! : _write is null || _read.Index < _write.Index ? _read : _write;
+    /// <summary>Claimer only (the fields are stable once the select is claimed): the clause reported closed, the pair's first.</summary>
+    private SelectClause ClosedClause
+    {
+        get
+        {
+            SelectReadClause<T>? read = _read;
+            SelectWriteClause<T>? write = _write;
+            Debug.Assert(read is not null || write is not null, "A claimed entry stands for a clause.");
+            return read is null ? write! : write is null || read.Index < write.Index ? read : write;
+        }
+    }
 
     /// <inheritdoc/>
-    public override bool TryClaim(long version, WaiterStatus outcome)
-    {
-        // The word names the clause that wins; for an Either entry the partner's kind decides it only after the claim
-        // (PublishDelivered or PublishTaken), and the word names the pair's first clause, as the closed case does.
-        SelectClause clause = ClosedClause;
-        return _core.TryClaim(version, SelectState.Won(version, clause.Index, outcome == WaiterStatus.Closed));
-    }
+    public override bool TryClaim(long version, WaiterStatus outcome) =>
+        // The word names the owning clause (for an Either entry the partner's kind decides which clause wins only after
+        // the claim, in PublishDelivered or PublishTaken). Nothing of the current select is read before the CAS: this
+        // entry may be stale, its fields being rewritten for the next select (see _ownerIndex).
+        _core.TryClaim(version, SelectState.Won(version, _ownerIndex, outcome == WaiterStatus.Closed));
 
     /// <inheritdoc/>
     public override bool IsPending(long version) => _core.IsWaiting(version);

@@ -38,7 +38,16 @@
 //    own CAS (a plain waiter's, or another select's Waiting -> Won); if that claim fails the partner is gone (taken,
 //    canceled or restarting) and the pass goes on. Nothing ready: back to 2 with v+1.
 // 4. A ring's wake-up claims Waiting(v) -> Busy(v) and schedules the restart (never inline: the waker is inside a
-//    channel operation); the restart is 3 from "takes a fresh version".
+//    channel operation); the restart is 3 from "takes a fresh version". Being a thread-pool work item of its own, a
+//    restart that wins runs the awaiter's continuation in place rather than behind a second dispatch.
+// 5. Self-match: a read and a write clause on one unbuffered channel park ONE entry of kind Either (a reader to
+//    writers, a writer to readers; RendezvousSelectEntry), which parks only in an empty queue, so the select never
+//    parks opposite kinds in one dual queue (it would restart forever), and a second select of that shape meets the
+//    first in its pass. The select's own entries can never be claimed by itself: it claims partners only in a pass,
+//    while Busy(v'), and all its parked entries name older versions.
+//
+// A claimer may hold a stale entry while the selecting thread prepares its next select: nothing a claim reads before
+// its CAS may be per-select state (an entry's claim names its fixed owning clause), only the version word decides.
 //
 // No lost wake-up: while Waiting(v), every clause's condition is covered. A rendezvous partner that arrives after
 // our entry parked finds it (dual queue: it cannot park while our kind is there), claims it and finishes the select;
@@ -417,7 +426,8 @@ internal sealed class SelectCore : ITrampolineWorkItem
         Volatile.Write(ref _state, SelectState.Busy(version));
         if (TryPass(version, out SelectResult result))
         {
-            Finish(result);
+            // We run as a thread-pool work item of our own: the awaiter's continuation runs here, not behind a second dispatch.
+            Finish(result, runContinuationHere: true);
             return;
         }
 
@@ -436,13 +446,22 @@ internal sealed class SelectCore : ITrampolineWorkItem
     }
 
     /// <summary>The decider of a parked select (a partner, the completion, or the select itself): ends it with <paramref name="result"/>.</summary>
-    public void Finish(SelectResult result)
+    public void Finish(SelectResult result) => Finish(result, runContinuationHere: false);
+
+    private void Finish(SelectResult result, bool runContinuationHere)
     {
         Waiter<SelectResult> waiter = Release(out long version);
         // The decider is the only claimer of the result waiter (the waiter has no cancellation of its own).
         bool claimed = waiter.TryClaim(version, WaiterStatus.Matched);
         Debug.Assert(claimed, "The select's decider claims its result waiter unopposed.");
-        waiter.PublishResult(result);
+        if (runContinuationHere)
+        {
+            waiter.PublishResultHere(result);
+        }
+        else
+        {
+            waiter.PublishResult(result);
+        }
     }
 
     private void FinishCanceled()

@@ -226,6 +226,35 @@ public class SelectSemanticsTests
     }
 
     [Fact]
+    public async Task Two_selects_each_reading_and_writing_one_rendezvous_channel_meet_each_other()
+    {
+        var channel = new RendezvousChannel<int>();
+        var first = new ChannelSelector();
+        SelectReadClause<int> firstRead = first.AddRead(channel.Reader);
+        SelectWriteClause<int> firstWrite = first.AddWrite(channel.Writer, 1);
+        var second = new ChannelSelector();
+        SelectReadClause<int> secondRead = second.AddRead(channel.Reader);
+        SelectWriteClause<int> secondWrite = second.AddWrite(channel.Writer, 2);
+
+        ValueTask<SelectResult> parked = await Eventually.Completes(Task.Run(() => first.SelectAsync()), "the first select parking");
+        SelectResult arriving = await Eventually.Completes(second.SelectAsync());
+        SelectResult met = await Eventually.Completes(parked);
+
+        // One wrote, the other read its item: which way round is the arriving select's (random) choice.
+        if (arriving.Is(secondRead))
+        {
+            Assert.True(met.Is(firstWrite));
+            Assert.Equal(1, secondRead.Item);
+        }
+        else
+        {
+            Assert.True(arriving.Is(secondWrite));
+            Assert.True(met.Is(firstRead));
+            Assert.Equal(2, firstRead.Item);
+        }
+    }
+
+    [Fact]
     public async Task WaitToReadAsync_callers_are_woken_by_a_parked_select_write_clause()
     {
         var channel = new RendezvousChannel<int>();

@@ -102,6 +102,30 @@ public class SelectWakeupRaceTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Two_selects_each_reading_and_writing_one_rendezvous_channel_parking_at_once_meet_each_other()
+    {
+        (int rounds, int callerWins, int racerWins) = await Eventually.Completes(Racer.RunRounds(Rounds, (round, racer) =>
+        {
+            var channel = new RendezvousChannel<int>();
+            var first = new ChannelSelector();
+            SelectReadClause<int> firstRead = first.AddRead(channel.Reader);
+            first.AddWrite(channel.Writer, 1);
+            var second = new ChannelSelector();
+            SelectReadClause<int> secondRead = second.AddRead(channel.Reader);
+            second.AddWrite(channel.Writer, 2);
+            ValueTask<SelectResult> racing = default;
+
+            // Both may pass (nothing parked yet) and then park: the second to park must meet the first, not park beside it.
+            ValueTask<SelectResult> caller = racer.Race(() => racing = first.SelectAsync(), () => second.SelectAsync(), p => !p.IsCompleted);
+            SelectResult one = Await(racing, round);
+            SelectResult two = Await(caller, round);
+            Assert.NotEqual(one.Clause.IsWrite, two.Clause.IsWrite);
+            Assert.Equal(one.Clause.IsWrite ? 1 : 2, one.Clause.IsWrite ? secondRead.Item : firstRead.Item);
+        }), "rounds");
+        output.WriteLine($"{rounds} rounds: the caller's select parked {racerWins} times, met a parked one {callerWins} times");
+    }
+
+    [Fact]
     public async Task A_cancellation_racing_a_select_on_its_way_to_waiting_always_ends_it()
     {
         (int rounds, int callerWins, int racerWins) = await Eventually.Completes(Racer.RunRounds(Rounds, (round, racer) =>
