@@ -112,7 +112,9 @@ public sealed class ReadAnySelector<T>
     }
 
     /// <summary>The select parked: await it (a pooled state machine, so a steady-state loop allocates nothing).</summary>
+#if !COYOTE
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+#endif
     private async ValueTask<(int Index, T Item)> ReadAsyncSlow(ValueTask<SelectResult> pending, CancellationToken cancellationToken)
     {
         SelectResult result = await pending.ConfigureAwait(false);

@@ -37,6 +37,13 @@ internal static class CoyoteSettings
 
     public static uint Iterations => ReadUInt32(IterationsVariable) ?? DefaultIterations;
 
+    /// <summary>
+    /// The select scenarios' budget per scenario and channel pair (SelectTests): half the budget, so that they
+    /// add about two minutes to the suite on a loaded 2-core machine. Each select scenario runs several
+    /// parties over two channels, so an iteration is longer than a single channel's. COYOTE_ITERATIONS scales it.
+    /// </summary>
+    public static uint SelectIterations => Math.Max(1, Iterations / 2);
+
     /// <summary>For checks that only need a glimpse (the planted-bug hooks are inert when off): a tenth of the budget.</summary>
     public static uint SanityCheckIterations => Math.Max(1, Iterations / 10);
 
