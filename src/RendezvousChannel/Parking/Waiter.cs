@@ -11,7 +11,6 @@ using System.Threading.Tasks;
 using System.Threading.Tasks.Sources;
 
 using Rendezvous.Channels.Scheduling;
-using Rendezvous.Channels.Selection;
 
 namespace Rendezvous.Channels.Parking;
 
@@ -99,15 +98,15 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, ITrampo
     /// <summary>
     /// Null for a channel operation (the only case on the plain paths, which pay one null check for it). For a
     /// select clause's entry (Selection/), the entry that its selector's state word stands behind: every claim,
-    /// look and publication of this waiter goes there instead (see <see cref="SelectEntry{T}"/>), and the waiter's
+    /// look and publication of this waiter goes there instead (see <see cref="SharedClaim{T}"/>), and the waiter's
     /// own state word, pool and continuation are never used. Fixed for the waiter's lifetime.
     /// </summary>
-    private readonly SelectEntry<T>? _select;
+    private readonly SharedClaim<T>? _select;
 
     public Waiter(WaiterPool<T> pool) => _pool = pool;
 
     /// <summary>A select clause's entry: owned by its clause, never pooled; claims go to <paramref name="entry"/>'s selector.</summary>
-    public Waiter(SelectEntry<T> entry, WaiterKind kind)
+    public Waiter(SharedClaim<T> entry, WaiterKind kind)
     {
         _pool = null!;
         _select = entry;

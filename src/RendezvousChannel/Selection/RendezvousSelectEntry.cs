@@ -17,7 +17,7 @@ namespace Rendezvous.Channels.Selection;
 /// <see cref="Waiter{T}"/> that forwards to this object. In one select it stands for a read clause, a write clause,
 /// or both (an Either entry: which one wins is decided by the partner's kind, known by what it does after its claim).
 /// </summary>
-internal sealed class RendezvousSelectEntry<T> : SelectEntry<T>
+internal sealed class RendezvousSelectEntry<T> : SharedClaim<T>
 {
     private readonly SelectCore _core;
     private readonly ISelectPort<T> _port;

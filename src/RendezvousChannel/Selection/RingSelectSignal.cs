@@ -15,7 +15,7 @@ namespace Rendezvous.Channels.Selection;
 /// ring ready (or completes it); the claim is the select's CAS <c>Waiting(v) → Busy(v)</c>, and whatever the claimer
 /// publishes next (true, false or an error) means the same: restart the select, which looks again.
 /// </summary>
-internal sealed class RingSelectSignal : SelectEntry<bool>
+internal sealed class RingSelectSignal : SharedClaim<bool>
 {
     private readonly SelectCore _core;
 

@@ -1,16 +1,15 @@
-// SelectEntry<T>: what a select clause's parked Waiter<T> defers to, so that claiming it is claiming the select.
+// SharedClaim<T>: what a parked Waiter<T> defers to when its outcome is shared with other parked waiters (the
+// clauses of one select), so that claiming it claims them all. The parking layer defines it; Selection implements it.
 
-using Rendezvous.Channels.Parking;
-
-namespace Rendezvous.Channels.Selection;
+namespace Rendezvous.Channels.Parking;
 
 /// <summary>
-/// The select behind a parked <see cref="Waiter{T}"/> made for a clause (<see cref="Waiter{T}(SelectEntry{T}, WaiterKind)"/>):
-/// the parking layer claims, looks at and publishes such a waiter exactly as any other, and the waiter forwards each
-/// step here, where the claim is one CAS on the selector's state word (<see cref="SelectCore"/>), so a partner that
+/// A shared outcome behind a parked <see cref="Waiter{T}"/> made with <see cref="Waiter{T}(SharedClaim{T}, WaiterKind)"/>
+/// (in the library: the select behind one of its clauses' entries). The parking layer claims, looks at and publishes such a waiter exactly as any other, and the waiter forwards each
+/// step here, where the claim is one CAS on the selector's state word (Selection/SelectCore.cs), so a partner that
 /// claims the entry has claimed the whole select, and every other clause of it is dead from that instant.
 /// </summary>
-internal abstract class SelectEntry<T>
+internal abstract class SharedClaim<T>
 {
     /// <summary>The claim: one CAS from <c>Waiting(version)</c>; fails for a stale entry or a decided select.</summary>
     public abstract bool TryClaim(long version, WaiterStatus outcome);
