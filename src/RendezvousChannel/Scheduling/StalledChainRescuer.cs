@@ -68,6 +68,9 @@ internal sealed class StalledChainRescuer
     /// <summary>Times the tick was started from <see cref="Stopped"/> (for tests).</summary>
     private long _startCount;
 
+    /// <summary>Times a chain asked the host to hurry: it deferred while the rescuer ticked after an idle tick (for tests).</summary>
+    private long _hurries;
+
     /// <summary>Idle ticks counted before the last stop (for tests).</summary>
     private int _idleTicksAtLastStop = -1;
 
@@ -83,6 +86,12 @@ internal sealed class StalledChainRescuer
 
     /// <inheritdoc cref="_startCount"/>
     internal long StartCount => Volatile.Read(ref _startCount);
+
+    /// <inheritdoc cref="_hurries"/>
+    internal long HurryCount => Volatile.Read(ref _hurries);
+
+    /// <inheritdoc cref="_idleTicks"/>
+    internal int IdleTicks => Volatile.Read(ref _idleTicks);
 
     /// <inheritdoc cref="_idleTicksAtLastStop"/>
     internal int IdleTicksAtLastStop => Volatile.Read(ref _idleTicksAtLastStop);
@@ -133,6 +142,7 @@ internal sealed class StalledChainRescuer
         {
             // Only a hint, read racily: at worst the host ticks fast for nothing, or this chain is looked at by a
             // slower tick, as when a chain defers while others keep the ticks busy.
+            Interlocked.Increment(ref _hurries);
             Host.Hurry();
         }
     }

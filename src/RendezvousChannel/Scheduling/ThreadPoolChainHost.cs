@@ -52,6 +52,10 @@ internal sealed class ThreadPoolChainHost : IChainHost, IThreadPoolWorkItem
     /// </summary>
     private int _fastTickerActive;
 
+    /// <summary>Ticks that stole something, by the fast ticker and by the slow timer (for tests).</summary>
+    private long _fastRescues;
+    private long _slowRescues;
+
     /// <summary>Counts starts, so that a fast ticker handing over to the timer sees a start it absorbed, and starts over.</summary>
     private int _starts;
 
@@ -81,6 +85,15 @@ internal sealed class ThreadPoolChainHost : IChainHost, IThreadPoolWorkItem
     }
 
     public long NowMilliseconds => System.Environment.TickCount64;
+
+    /// <inheritdoc cref="_fastRescues"/>
+    internal long FastRescues => Volatile.Read(ref _fastRescues);
+
+    /// <inheritdoc cref="_fastRescues"/>
+    internal long SlowRescues => Volatile.Read(ref _slowRescues);
+
+    /// <summary>Whether the slow timer watches the chains (the fast ticker has handed over), for tests; a hint.</summary>
+    internal bool IsSlow => Volatile.Read(ref _wanted) != 0 && Volatile.Read(ref _fastTickerActive) == 0;
 
     public void StartTicking()
     {
@@ -146,6 +159,7 @@ internal sealed class ThreadPoolChainHost : IChainHost, IThreadPoolWorkItem
             if (rescuer.RescuedCount != rescuedBefore)
             {
                 // Stolen continuations are in the global queue: give them our worker, then tick fast again.
+                Interlocked.Increment(ref _fastRescues);
                 ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
                 return;
             }
@@ -187,6 +201,7 @@ internal sealed class ThreadPoolChainHost : IChainHost, IThreadPoolWorkItem
         rescuer.OnTick();
         if (rescuer.RescuedCount != rescuedBefore)
         {
+            Interlocked.Increment(ref _slowRescues);
             _timer.Change(Timeout.Infinite, Timeout.Infinite);
             StartFastTicker();
         }
