@@ -46,6 +46,9 @@ internal sealed class ReadAllEnumerator<T> : IAsyncEnumerable<T>, IAsyncEnumerat
     /// <summary>The channel's reader, which reads as ReadAsync does.</summary>
     private readonly IParkingReader<T> _reader;
 
+    /// <summary>The reader's parking lot (<see cref="IParkingReader{T}.Lot"/>), read once: it ends each parked read.</summary>
+    private readonly ParkingLot<T> _lot;
+
     /// <summary>The token given to ReadAllAsync; combined with GetAsyncEnumerator's in <see cref="_cancellationToken"/>.</summary>
     private readonly CancellationToken _readAllToken;
 
@@ -69,6 +72,7 @@ internal sealed class ReadAllEnumerator<T> : IAsyncEnumerable<T>, IAsyncEnumerat
     public ReadAllEnumerator(IParkingReader<T> reader, CancellationToken cancellationToken)
     {
         _reader = reader;
+        _lot = reader.Lot;
         _readAllToken = cancellationToken;
     }
 
@@ -132,7 +136,7 @@ internal sealed class ReadAllEnumerator<T> : IAsyncEnumerable<T>, IAsyncEnumerat
                 return new ValueTask<bool>(this, (short)version);
             default:
                 End();
-                return _reader.Lot.ReadDoneResult();
+                return _lot.ReadDoneResult();
         }
     }
 
@@ -160,7 +164,7 @@ internal sealed class ReadAllEnumerator<T> : IAsyncEnumerable<T>, IAsyncEnumerat
     }
 
     ValueTaskSourceStatus IValueTaskSource<bool>.GetStatus(short token) =>
-        _reader.Lot.ParkedReadStatus(ParkedRead(), token);
+        _lot.ParkedReadStatus(ParkedRead(), token);
 
     void IValueTaskSource<bool>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
         ParkedRead().OnCompleted(continuation, state, token, flags);
@@ -168,7 +172,7 @@ internal sealed class ReadAllEnumerator<T> : IAsyncEnumerable<T>, IAsyncEnumerat
     bool IValueTaskSource<bool>.GetResult(short token)
     {
         // The waiter checks the token and that its outcome is published before it recycles itself.
-        if (_reader.Lot.TryEndParkedRead(ParkedRead(), token, out T item, out Exception? error))
+        if (_lot.TryEndParkedRead(ParkedRead(), token, out T item, out Exception? error))
         {
             _parkedRead = null;
             _current = item;
