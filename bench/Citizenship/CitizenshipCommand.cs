@@ -10,10 +10,10 @@ namespace Rendezvous.Channels.Benchmarks.Citizenship;
 /// <summary>
 /// <c>citizenship [--quick] [--service-seconds S] [--only LETTERS]</c>: five scenarios (what our continuation
 /// scheduling costs the rest of the process), each run on <c>Channel.CreateBounded</c>, then on ours in the default
-/// mode (<see cref="ContinuationMode.ThreadPool"/>), then on ours in <see cref="ContinuationMode.Chained"/> mode,
+/// mode (<see cref="ContinuationMode.Chained"/>), then on ours in <see cref="ContinuationMode.ThreadPool"/> mode,
 /// back to back in this process; then the table with the ratios. Every scenario checks its items and fails
 /// (exit code 1) on a lost item or a hang. (Run it without the AppContext switch
-/// <c>RendezvousChannel.DisableContinuationChaining</c>, which would turn the Chained column into a second default one.)
+/// <c>RendezvousChannel.DisableContinuationChaining</c>, which would turn the default column into a second ThreadPool one.)
 /// </summary>
 internal static class CitizenshipCommand
 {
@@ -46,7 +46,7 @@ internal static class CitizenshipCommand
         {
             var bcl = new List<Measurement>();
             var ours = new List<Measurement>();
-            var chained = new List<Measurement>();
+            var threadPool = new List<Measurement>();
             foreach ((char letter, Func<ChannelSide, CitizenshipSettings, IEnumerable<Measurement>> scenario) in s_scenarios)
             {
                 if (!settings.Only.Contains(letter, StringComparison.Ordinal))
@@ -57,10 +57,10 @@ internal static class CitizenshipCommand
                 // The BCL first: where a scenario leaves the pool grown, that favours ours, never the baseline.
                 bcl.AddRange(RunScenario(scenario, ChannelSide.Bcl, settings));
                 ours.AddRange(RunScenario(scenario, ChannelSide.Ours, settings));
-                chained.AddRange(RunScenario(scenario, ChannelSide.OursChained, settings));
+                threadPool.AddRange(RunScenario(scenario, ChannelSide.OursThreadPool, settings));
             }
 
-            CitizenshipTable.Write(output, settings, bcl, ours, chained);
+            CitizenshipTable.Write(output, settings, bcl, ours, threadPool);
             return 0;
         }
         catch (Exception e) when (e is TimeoutException or InvalidOperationException or AggregateException)

@@ -11,8 +11,8 @@ internal static class SideChannels
         (ChannelSide.Bcl, _) => Channel.CreateBounded<T>(capacity),
         (ChannelSide.Ours, 0) => new RendezvousChannel<T>(),
         (ChannelSide.Ours, _) => new RingBufferChannel<T>(capacity),
-        (_, 0) => new RendezvousChannel<T>(new RendezvousChannelOptions { ContinuationMode = ContinuationMode.Chained }),
-        _ => new RingBufferChannel<T>(new RingBufferChannelOptions(capacity) { ContinuationMode = ContinuationMode.Chained }),
+        (_, 0) => new RendezvousChannel<T>(new RendezvousChannelOptions { ContinuationMode = ContinuationMode.ThreadPool }),
+        _ => new RingBufferChannel<T>(new RingBufferChannelOptions(capacity) { ContinuationMode = ContinuationMode.ThreadPool }),
     };
 
     /// <summary>How the table names a channel of this capacity.</summary>
