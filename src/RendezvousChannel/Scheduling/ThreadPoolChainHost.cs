@@ -33,7 +33,7 @@ internal sealed class ThreadPoolChainHost : IChainHost, IThreadPoolWorkItem
     internal const int FastTicks = 8;
 
     /// <summary>The slow timer's period, once chains have been seen progressing.</summary>
-    internal const int SlowPeriodMilliseconds = 4;
+    internal const int SlowPeriodMilliseconds = 1;
 
     private static readonly long s_periodTicks = StalledChainRescuer.PeriodMicroseconds * Stopwatch.Frequency / 1_000_000;
 
