@@ -11,7 +11,7 @@ namespace Rendezvous.Channels.Benchmarks.Rounds;
 
 /// <summary>
 /// <c>rounds [--rounds N] [--mode threadpool|chained]</c>: the rendezvous speed targets as stated. In this one process, ours
-/// (in the given <see cref="ContinuationMode"/>, by default the library's default, <see cref="ContinuationMode.Chained"/>) and
+/// (in the given <see cref="ContinuationMode"/>, default <see cref="ContinuationMode.ThreadPool"/>, the library's default) and
 /// <c>Channel.CreateBounded&lt;int&gt;(0)</c> (default options) run each workload back to back in every round, in
 /// alternating order so that neither side always runs on the heels of the other; slow drifts of a shared
 /// machine hit both halves of a round alike and cancel in its ratio. Complements BenchmarkDotNet's
@@ -42,7 +42,7 @@ internal static class RoundsCommand
     {
         if (!TryParse(args, out int rounds, out ContinuationMode mode))
         {
-            output.WriteLine("Usage: rounds [--rounds N] [--mode threadpool|chained]   (N >= 1, default 21; mode default: the library's, chained)");
+            output.WriteLine("Usage: rounds [--rounds N] [--mode threadpool|chained]   (N >= 1, default 21; mode default threadpool)");
             return 2;
         }
 
@@ -75,7 +75,7 @@ internal static class RoundsCommand
     private static bool TryParse(string[] args, out int rounds, out ContinuationMode mode)
     {
         rounds = DefaultRounds;
-        mode = new RendezvousChannelOptions().ContinuationMode;
+        mode = ContinuationMode.ThreadPool;
         for (int i = 0; i < args.Length; i += 2)
         {
             if (i + 1 == args.Length)

@@ -15,8 +15,8 @@ namespace Rendezvous.Channels;
 [DebuggerDisplay("ContinuationMode = {ContinuationMode}")]
 public abstract class HandOffChannelOptions
 {
-    /// <summary>The validated mode; <see cref="ContinuationMode.Chained"/> (the default) unless set.</summary>
-    private ContinuationMode _continuationMode = ContinuationMode.Chained;
+    /// <summary>The validated mode; <see cref="ContinuationMode.ThreadPool"/> unless set.</summary>
+    private ContinuationMode _continuationMode;
 
     /// <summary>Initializes options with the defaults.</summary>
     private protected HandOffChannelOptions()
@@ -24,8 +24,8 @@ public abstract class HandOffChannelOptions
     }
 
     /// <summary>
-    /// Where woken continuations run: <see cref="Channels.ContinuationMode.Chained"/> (the default) or
-    /// <see cref="Channels.ContinuationMode.ThreadPool"/>. The AppContext switch
+    /// Where woken continuations run: <see cref="Channels.ContinuationMode.ThreadPool"/> (the default) or
+    /// <see cref="Channels.ContinuationMode.Chained"/>. The AppContext switch
     /// <c>RendezvousChannel.DisableContinuationChaining</c> overrides <see cref="Channels.ContinuationMode.Chained"/>.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is not a defined <see cref="Channels.ContinuationMode"/>.</exception>

@@ -58,9 +58,9 @@ namespace Rendezvous.Channels;
 /// works on unchanged (the next one parks once others have left; completion still wakes everyone).</description></item>
 /// </list>
 /// <para>Continuations of woken operations run asynchronously, never inside the operation that wakes them: on
-/// the thread pool's global queue, as with <c>Channel.CreateBounded</c>; or, in
-/// <see cref="ContinuationMode.Chained"/> mode (the default; see <see cref="RendezvousChannelOptions"/>), when the
-/// waker is itself a channel continuation, next on the same worker, right after the waker's continuation returns (continuation
+/// the thread pool's global queue by default, as with <c>Channel.CreateBounded</c>; or, in
+/// <see cref="ContinuationMode.Chained"/> mode (<see cref="RendezvousChannelOptions"/>), when the waker is itself a
+/// channel continuation, next on the same worker, right after the waker's continuation returns (continuation
 /// chaining, Go's <c>runnext</c>; see README.md for its trade-offs and the switch that turns it off).</para>
 /// </remarks>
 /// <typeparam name="T">The type of the items.</typeparam>
@@ -76,9 +76,9 @@ public sealed class RendezvousChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
     /// <summary>Its entry in the live-channel registry (a leak tracker when detection is on); null when metrics and leak detection are off.</summary>
     private readonly ChannelRegistration? _registration;
 
-    /// <summary>Creates an open rendezvous channel with the default options (<see cref="ContinuationMode.Chained"/>).</summary>
+    /// <summary>Creates an open rendezvous channel whose woken continuations run on the thread pool (<see cref="ContinuationMode.ThreadPool"/>).</summary>
     public RendezvousChannel()
-        : this(Scheduling.ContinuationTrampoline.IsEnabled)
+        : this(mayChain: false)
     {
     }
 

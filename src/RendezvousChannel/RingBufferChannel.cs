@@ -67,13 +67,13 @@ public sealed class RingBufferChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
     private readonly ChannelRegistration? _registration;
 
     /// <summary>
-    /// Creates an open channel that holds at most <paramref name="capacity"/> items, with the default options
-    /// (<see cref="ContinuationMode.Chained"/>).
+    /// Creates an open channel that holds at most <paramref name="capacity"/> items, whose woken continuations run on
+    /// the thread pool (<see cref="ContinuationMode.ThreadPool"/>).
     /// </summary>
     /// <param name="capacity">The exact number of items the channel can hold; at least 1.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="capacity"/> is less than 1 or more than 2^30.</exception>
     public RingBufferChannel(int capacity)
-        : this(ValidateCapacity(capacity), Scheduling.ContinuationTrampoline.IsEnabled)
+        : this(ValidateCapacity(capacity), mayChain: false)
     {
     }
 

@@ -1,13 +1,13 @@
 namespace Rendezvous.Channels.Tests.Unit;
 
-/// <summary>The per-channel options: validated where they are set, copied by the channel, Chained by default.</summary>
+/// <summary>The per-channel options: validated where they are set, copied by the channel, ThreadPool by default.</summary>
 public class ContinuationModeOptionsTests
 {
     [Fact]
-    public void The_default_mode_is_chained()
+    public void The_default_mode_is_the_thread_pool()
     {
-        Assert.Equal(ContinuationMode.Chained, new RendezvousChannelOptions().ContinuationMode);
-        Assert.Equal(ContinuationMode.Chained, new RingBufferChannelOptions(4).ContinuationMode);
+        Assert.Equal(ContinuationMode.ThreadPool, new RendezvousChannelOptions().ContinuationMode);
+        Assert.Equal(ContinuationMode.ThreadPool, new RingBufferChannelOptions(4).ContinuationMode);
     }
 
     [Fact]
@@ -16,7 +16,7 @@ public class ContinuationModeOptionsTests
         var options = new RendezvousChannelOptions();
         ArgumentOutOfRangeException refused = Assert.Throws<ArgumentOutOfRangeException>(() => options.ContinuationMode = (ContinuationMode)7);
         Assert.Equal("value", refused.ParamName);
-        Assert.Equal(ContinuationMode.Chained, options.ContinuationMode);
+        Assert.Equal(ContinuationMode.ThreadPool, options.ContinuationMode);
         Assert.Throws<ArgumentOutOfRangeException>(() => new RingBufferChannelOptions(1) { ContinuationMode = (ContinuationMode)(-1) });
     }
 
