@@ -68,12 +68,6 @@ internal sealed class StalledChainRescuer
     /// <summary>Times the tick was started from <see cref="Stopped"/> (for tests).</summary>
     private long _startCount;
 
-    /// <summary>
-    /// The most continuations any chain holding deferred work ran between the last two ticks (0 if none was seen
-    /// holding at both): large for a hot chain, which a host can watch slowly; written by ticks only.
-    /// </summary>
-    private int _lastTickProgress;
-
     /// <summary>Times a chain asked the host to hurry: it deferred while the rescuer ticked after an idle tick (for tests).</summary>
     private long _hurries;
 
@@ -92,9 +86,6 @@ internal sealed class StalledChainRescuer
 
     /// <inheritdoc cref="_startCount"/>
     internal long StartCount => Volatile.Read(ref _startCount);
-
-    /// <inheritdoc cref="_lastTickProgress"/>
-    internal int LastTickProgress => Volatile.Read(ref _lastTickProgress);
 
     /// <inheritdoc cref="_hurries"/>
     internal long HurryCount => Volatile.Read(ref _hurries);
@@ -206,7 +197,6 @@ internal sealed class StalledChainRescuer
         if (Volatile.Read(ref _state) != Ticking)
         {
             // A late tick of a stopping or stopped ticker.
-            Volatile.Write(ref _lastTickProgress, 0);
             return;
         }
 
@@ -274,7 +264,6 @@ internal sealed class StalledChainRescuer
     private bool RescueStalled()
     {
         bool anyHolding = false;
-        int mostProgress = 0;
         for (ContinuationTrampoline? trampoline = First; trampoline is not null; trampoline = trampoline.Next)
         {
             if (!trampoline.IsOwned)
@@ -291,11 +280,6 @@ internal sealed class StalledChainRescuer
 
             anyHolding = true;
             int started = trampoline.Started;
-            if (trampoline.SeenHolding)
-            {
-                mostProgress = System.Math.Max(mostProgress, started - trampoline.SeenStarted);
-            }
-
             if (trampoline.SeenHolding && started == trampoline.SeenStarted)
             {
                 int stolen = trampoline.StealDeferred();
@@ -312,7 +296,6 @@ internal sealed class StalledChainRescuer
             trampoline.SeenStarted = started;
         }
 
-        Volatile.Write(ref _lastTickProgress, mostProgress);
         return anyHolding;
     }
 }

@@ -29,21 +29,8 @@ namespace Rendezvous.Channels.Scheduling;
 [SuppressMessage("Design", "CA1001", Justification = "One instance lives as long as the process; its timer is never disposed.")]
 internal sealed class ThreadPoolChainHost : IChainHost, IThreadPoolWorkItem
 {
-    /// <summary>
-    /// Consecutive fast ticks that must each see a hot chain (<see cref="HotChainProgress"/>) before the slow timer
-    /// takes over; also how many fast ticks one dispatch of the ticker runs before it requeues itself.
-    /// </summary>
+    /// <summary>Fast ticks after a start or a steal, before the slow timer takes over.</summary>
     internal const int FastTicks = 8;
-
-    /// <summary>
-    /// Continuations a chain must run between two fast ticks to count as hot: a producer and consumer handing off
-    /// flat out run hundreds; a chain that defers, runs its partner and blocks (sync-over-async) runs one or two, and
-    /// keeps the ticks fast.
-    /// </summary>
-    internal const int HotChainProgress = 16;
-
-    /// <summary>Fast ticks after which the slow timer takes over whatever the chains do (a bound on the ticker's CPU).</summary>
-    internal const int MaxFastTicks = 80;
 
     /// <summary>The slow timer's period, once chains have been seen progressing.</summary>
     internal const int SlowPeriodMilliseconds = 1;
@@ -68,10 +55,6 @@ internal sealed class ThreadPoolChainHost : IChainHost, IThreadPoolWorkItem
     /// <summary>Ticks that stole something, by the fast ticker and by the slow timer (for tests).</summary>
     private long _fastRescues;
     private long _slowRescues;
-
-    /// <summary>Fast ticks since the fast ticker was claimed, and the latest run of them that saw a hot chain (ticker only).</summary>
-    private int _fastTicks;
-    private int _hotTicks;
 
     /// <summary>Counts starts, so that a fast ticker handing over to the timer sees a start it absorbed, and starts over.</summary>
     private int _starts;
@@ -149,23 +132,16 @@ internal sealed class ThreadPoolChainHost : IChainHost, IThreadPoolWorkItem
         // or let go before our exchange, which then queues a new ticker.
         if (Interlocked.Exchange(ref _fastTickerActive, 1) == 0)
         {
-            // Ours now: nobody else touches the counts until we queue the ticker (the queueing publishes them).
-            _fastTicks = 0;
-            _hotTicks = 0;
             ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
         }
     }
 
-    /// <summary>
-    /// The fast ticker: ticks a period apart until <see cref="FastTicks"/> in a row saw a hot chain (or
-    /// <see cref="MaxFastTicks"/> in all), then hands over to the slow timer; requeues itself every
-    /// <see cref="FastTicks"/> ticks, and at once after a steal.
-    /// </summary>
+    /// <summary>The fast ticker: up to <see cref="FastTicks"/> ticks a period apart, then the slow timer.</summary>
     void IThreadPoolWorkItem.Execute()
     {
         StalledChainRescuer rescuer = _rescuer!;
         int starts = Volatile.Read(ref _starts);
-        for (int ticksThisDispatch = 0; ; ticksThisDispatch++)
+        for (int ticks = 0; ; ticks++)
         {
             if (Volatile.Read(ref _wanted) == 0)
             {
@@ -184,18 +160,14 @@ internal sealed class ThreadPoolChainHost : IChainHost, IThreadPoolWorkItem
             {
                 // Stolen continuations are in the global queue: give them our worker, then tick fast again.
                 Interlocked.Increment(ref _fastRescues);
-                _hotTicks = 0;
                 ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
                 return;
             }
 
-            _fastTicks++;
-            _hotTicks = rescuer.LastTickProgress >= HotChainProgress ? _hotTicks + 1 : 0;
-            if (_hotTicks >= FastTicks || _fastTicks >= MaxFastTicks)
+            if (ticks == FastTicks - 1)
             {
-                // Only hot chains hold deferred work (or this has gone on long enough): the slow timer watches from
-                // here, and the worker is free. A stop racing with this finds the timer armed at its next tick and
-                // stops it.
+                // Chains are progressing (or gone): the slow timer watches from here, and the worker is free. A stop
+                // racing with this finds the timer armed at its next tick and stops it.
                 _timer.Change(SlowPeriodMilliseconds, SlowPeriodMilliseconds);
                 Interlocked.Exchange(ref _fastTickerActive, 0);
                 if (Volatile.Read(ref _starts) != starts)
@@ -204,13 +176,6 @@ internal sealed class ThreadPoolChainHost : IChainHost, IThreadPoolWorkItem
                     StartFastTicker();
                 }
 
-                return;
-            }
-
-            if (ticksThisDispatch == FastTicks - 1)
-            {
-                // Our slice of the worker is spent: behind whatever was queued meanwhile, the ticks go on.
-                ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
                 return;
             }
 
