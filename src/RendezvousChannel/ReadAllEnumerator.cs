@@ -31,7 +31,7 @@ namespace Rendezvous.Channels;
 /// if an item is ready (ReadAllAsync's documentation allows either; the base class yields ready items first).</para>
 /// <para>Allocation: none per item (the parked read is a pooled waiter, and MoveNextAsync's ValueTask is backed by
 /// this object). Per enumeration: this object (plus a linked token source when two different cancelable tokens
-/// are given, and a closed exception, never thrown, if the completion ends a parked read): 64 bytes, where the base
+/// are given, and a closed exception, never thrown, if the completion ends a parked read): 72 bytes, where the base
 /// class's iterator costs about 130-150 (ReadAllContractTests measures both). It is not pooled: a
 /// caller may still hold it after DisposeAsync, and its MoveNextAsync must then return false, not read for
 /// whoever reused it.</para>
