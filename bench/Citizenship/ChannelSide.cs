@@ -6,9 +6,9 @@ internal enum ChannelSide
     /// <summary><c>Channel.CreateBounded&lt;T&gt;(capacity)</c>, default options (capacity 0: the BCL's unbuffered channel).</summary>
     Bcl,
 
-    /// <summary><see cref="RendezvousChannel{T}"/> (capacity 0) or <see cref="RingBufferChannel{T}"/>, default options (<see cref="ContinuationMode.ThreadPool"/>).</summary>
-    Ours,
+    /// <summary><see cref="RendezvousChannel{T}"/> (capacity 0) or <see cref="RingBufferChannel{T}"/> in <see cref="ContinuationMode.ThreadPool"/> mode.</summary>
+    OursThreadPool,
 
-    /// <summary>Ours with <see cref="ContinuationMode.Chained"/>.</summary>
+    /// <summary>Ours in <see cref="ContinuationMode.Chained"/> mode.</summary>
     OursChained,
 }

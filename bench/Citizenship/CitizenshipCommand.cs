@@ -8,28 +8,28 @@ using System.Threading.Tasks;
 namespace Rendezvous.Channels.Benchmarks.Citizenship;
 
 /// <summary>
-/// <c>citizenship [--quick] [--service-seconds S]</c>: five scenarios (what our continuation
-/// scheduling costs the rest of the process), each run on <c>Channel.CreateBounded</c>, then on ours in the default
-/// mode (<see cref="ContinuationMode.ThreadPool"/>), then on ours in <see cref="ContinuationMode.Chained"/> mode,
-/// back to back in this process; then the table with the ratios. Every scenario checks its items and fails
-/// (exit code 1) on a lost item or a hang. (Run it without the AppContext switch
-/// <c>RendezvousChannel.DisableContinuationChaining</c>, which would turn the Chained column into a second default one.)
+/// <c>citizenship [--quick] [--service-seconds S] [--only LETTERS]</c>: five scenarios (what our continuation
+/// scheduling costs the rest of the process), each run on <c>Channel.CreateBounded</c>, then on ours in
+/// <see cref="ContinuationMode.ThreadPool"/> mode, then on ours in <see cref="ContinuationMode.Chained"/> mode,
+/// back to back in this process; then the table with the ratios (the library's default mode is marked). Every
+/// scenario checks its items and fails (exit code 1) on a lost item or a hang. (Run it without the AppContext switch
+/// <c>RendezvousChannel.DisableContinuationChaining</c>, which would turn the Chained column into a second ThreadPool one.)
 /// </summary>
 internal static class CitizenshipCommand
 {
-    private const string Usage = "Usage: citizenship [--quick] [--service-seconds S]   (S >= 0.5, default 5, or 1 with --quick)";
+    private const string Usage = "Usage: citizenship [--quick] [--service-seconds S] [--only LETTERS]   (S >= 0.5, default 5, or 1 with --quick; LETTERS: scenarios a-e, default all)";
 
     /// <summary>
     /// The scenarios, in the order they run (the table is sorted by name): the sync-over-async one last, since it
     /// grows the thread pool and every later scenario would inherit the extra workers.
     /// </summary>
-    private static readonly Func<ChannelSide, CitizenshipSettings, IEnumerable<Measurement>>[] s_scenarios =
+    private static readonly (char Letter, Func<ChannelSide, CitizenshipSettings, IEnumerable<Measurement>> Run)[] s_scenarios =
     [
-        PipelineScenario.Run,
-        StartLatencyScenario.Run,
-        IdleServiceScenario.Run,
-        ThreadStateScenario.Run,
-        BlockingConsumersScenario.Run,
+        ('a', PipelineScenario.Run),
+        ('b', StartLatencyScenario.Run),
+        ('d', IdleServiceScenario.Run),
+        ('e', ThreadStateScenario.Run),
+        ('c', BlockingConsumersScenario.Run),
     ];
 
     public static int Execute(string[] args, TextWriter output)
@@ -45,17 +45,22 @@ internal static class CitizenshipCommand
         try
         {
             var bcl = new List<Measurement>();
-            var ours = new List<Measurement>();
+            var threadPool = new List<Measurement>();
             var chained = new List<Measurement>();
-            foreach (Func<ChannelSide, CitizenshipSettings, IEnumerable<Measurement>> scenario in s_scenarios)
+            foreach ((char letter, Func<ChannelSide, CitizenshipSettings, IEnumerable<Measurement>> scenario) in s_scenarios)
             {
+                if (!settings.Only.Contains(letter, StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
                 // The BCL first: where a scenario leaves the pool grown, that favours ours, never the baseline.
                 bcl.AddRange(RunScenario(scenario, ChannelSide.Bcl, settings));
-                ours.AddRange(RunScenario(scenario, ChannelSide.Ours, settings));
+                threadPool.AddRange(RunScenario(scenario, ChannelSide.OursThreadPool, settings));
                 chained.AddRange(RunScenario(scenario, ChannelSide.OursChained, settings));
             }
 
-            CitizenshipTable.Write(output, settings, bcl, ours, chained);
+            CitizenshipTable.Write(output, settings, bcl, threadPool, chained);
             return 0;
         }
         catch (Exception e) when (e is TimeoutException or InvalidOperationException or AggregateException)

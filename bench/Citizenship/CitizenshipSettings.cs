@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 
 namespace Rendezvous.Channels.Benchmarks.Citizenship;
 
@@ -8,7 +9,7 @@ namespace Rendezvous.Channels.Benchmarks.Citizenship;
 /// How long each scenario runs. The full run takes about a minute; <c>--quick</c> (a CI smoke test) a few
 /// seconds per side, enough to check that every scenario completes with all its items, not to measure.
 /// </summary>
-internal sealed record CitizenshipSettings(bool Quick, TimeSpan ServiceDuration)
+internal sealed record CitizenshipSettings(bool Quick, TimeSpan ServiceDuration, string Only = "abcde")
 {
     /// <summary>The bound on any one wait of any scenario: past it, the scenario is declared hung and fails.</summary>
     public TimeSpan HangTimeout => TimeSpan.FromSeconds(Quick ? 60 : 180);
@@ -29,13 +30,14 @@ internal sealed record CitizenshipSettings(bool Quick, TimeSpan ServiceDuration)
     public int ThreadStateRoundTrips => Quick ? 2_000 : 20_000;
 
     /// <summary>
-    /// Parses <c>[--quick] [--service-seconds S]</c>; null (and a message in <paramref name="error"/>) on anything
-    /// else. S is the low-rate service's duration (default 5, or 1 with <c>--quick</c>).
+    /// Parses <c>[--quick] [--service-seconds S] [--only LETTERS]</c>; null (and a message in <paramref name="error"/>) on anything
+    /// else. S is the low-rate service's duration (default 5, or 1 with <c>--quick</c>); LETTERS picks scenarios (a-e, default all).
     /// </summary>
     public static CitizenshipSettings? TryParse(IReadOnlyList<string> args, out string? error)
     {
         bool quick = false;
         double? serviceSeconds = null;
+        string only = "abcde";
         for (int i = 0; i < args.Count; i++)
         {
             if (args[i] == "--quick")
@@ -48,6 +50,10 @@ internal sealed record CitizenshipSettings(bool Quick, TimeSpan ServiceDuration)
             {
                 serviceSeconds = seconds;
             }
+            else if (args[i] == "--only" && i + 1 < args.Count && args[i + 1].Length > 0 && args[i + 1].All(c => c is >= 'a' and <= 'e'))
+            {
+                only = args[++i];
+            }
             else
             {
                 error = $"Unexpected argument '{args[i]}'.";
@@ -56,7 +62,7 @@ internal sealed record CitizenshipSettings(bool Quick, TimeSpan ServiceDuration)
         }
 
         error = null;
-        return new CitizenshipSettings(quick, TimeSpan.FromSeconds(serviceSeconds ?? (quick ? 1 : 5)));
+        return new CitizenshipSettings(quick, TimeSpan.FromSeconds(serviceSeconds ?? (quick ? 1 : 5)), only);
     }
 
     /// <summary>The arguments that reproduce these settings (for the child process).</summary>
@@ -69,5 +75,7 @@ internal sealed record CitizenshipSettings(bool Quick, TimeSpan ServiceDuration)
 
         yield return "--service-seconds";
         yield return ServiceDuration.TotalSeconds.ToString("R", CultureInfo.InvariantCulture);
+        yield return "--only";
+        yield return Only;
     }
 }

@@ -13,31 +13,35 @@ internal static class CitizenshipTable
         TextWriter output,
         CitizenshipSettings settings,
         IReadOnlyList<Measurement> bcl,
-        IReadOnlyList<Measurement> ours,
+        IReadOnlyList<Measurement> threadPool,
         IReadOnlyList<Measurement> chained)
     {
-        Dictionary<(string, string), Measurement> oursByKey = ours.ToDictionary(m => (m.Scenario, m.Metric));
+        Dictionary<(string, string), Measurement> threadPoolByKey = threadPool.ToDictionary(m => (m.Scenario, m.Metric));
         Dictionary<(string, string), Measurement> chainedByKey = chained.ToDictionary(m => (m.Scenario, m.Metric));
         output.WriteLine(FormattableString.Invariant(
             $"Citizenship: ours vs Channel.CreateBounded, back to back in one process, {Environment.ProcessorCount} cores, default thread pool{(settings.Quick ? ", --quick (a smoke test: these numbers measure nothing)" : "")}."));
         output.WriteLine();
-        output.WriteLine("| scenario | metric | BCL | ours (ThreadPool, default) | ours/BCL | ours, Chained | Chained/BCL |");
+        string threadPoolName = Name(ContinuationMode.ThreadPool), chainedName = Name(ContinuationMode.Chained);
+        output.WriteLine($"| scenario | metric | BCL | {threadPoolName} | ThreadPool/BCL | {chainedName} | Chained/BCL |");
         output.WriteLine("| --- | --- | ---: | ---: | ---: | ---: | ---: |");
         string? previousScenario = null;
         foreach (Measurement baseline in bcl.OrderBy(m => m.Scenario, StringComparer.Ordinal))
         {
-            Measurement mine = oursByKey[(baseline.Scenario, baseline.Metric)];
-            Measurement link = chainedByKey[(baseline.Scenario, baseline.Metric)];
+            Measurement pooled = threadPoolByKey[(baseline.Scenario, baseline.Metric)];
+            Measurement linked = chainedByKey[(baseline.Scenario, baseline.Metric)];
             string scenario = baseline.Scenario == previousScenario ? "" : baseline.Scenario;
             previousScenario = baseline.Scenario;
-            output.WriteLine($"| {scenario} | {baseline.Metric} | {baseline.Format()} | {mine.Format()} | {Ratio(mine.Value, baseline.Value)} | {link.Format()} | {Ratio(link.Value, baseline.Value)} |");
+            output.WriteLine($"| {scenario} | {baseline.Metric} | {baseline.Format()} | {pooled.Format()} | {Ratio(pooled.Value, baseline.Value)} | {linked.Format()} | {Ratio(linked.Value, baseline.Value)} |");
         }
 
         output.WriteLine();
         output.WriteLine("ours/BCL above 1 is worse for times, CPU, context switches and leaks, better for items per second and overlap.");
-        output.WriteLine("\"ours (ThreadPool, default)\": channels created with default options; \"ours, Chained\": created with");
-        output.WriteLine("ContinuationMode = ContinuationMode.Chained (the AppContext switch RendezvousChannel.DisableContinuationChaining would override it).");
+        output.WriteLine($"Ours created with ContinuationMode.ThreadPool, then Chained; the library's default is {SideChannels.DefaultMode} (the AppContext");
+        output.WriteLine("switch RendezvousChannel.DisableContinuationChaining would turn the Chained column into a second ThreadPool one).");
     }
+
+    private static string Name(ContinuationMode mode) =>
+        mode == SideChannels.DefaultMode ? $"ours, {mode} (default)" : $"ours, {mode}";
 
     private static string Ratio(double ours, double bcl) =>
         bcl == 0 || double.IsNaN(bcl) || double.IsNaN(ours) ? "—"

@@ -21,8 +21,9 @@ public enum ContinuationMode
     /// Faster hand-offs between async loops: a continuation woken from inside another channel continuation runs next
     /// on the same worker, once the waking one returns (Go's <c>runnext</c>), instead of through the pool's queue. A
     /// chain runs for about a hundred microseconds, then yields to the pool's global queue; a thread whose chained
-    /// continuations run long (CPU-heavy stages) or block (sync-over-async; a rescuer steals what they woke within
-    /// one or two 4 ms ticks) stops chaining for a while. Every other wake-up goes to the global queue, as in
+    /// continuations run long (CPU-heavy stages) or block (sync-over-async: a rescuer steals what they woke, within
+    /// tens of microseconds while it ticks fast, which it does when it starts and after a steal, else within one
+    /// or two milliseconds) stops chaining for a while. Every other wake-up goes to the global queue, as in
     /// <see cref="ThreadPool"/> mode.
     /// </summary>
     Chained = 1,

@@ -31,7 +31,7 @@ namespace Rendezvous.Channels;
 /// if an item is ready (ReadAllAsync's documentation allows either; the base class yields ready items first).</para>
 /// <para>Allocation: none per item (the parked read is a pooled waiter, and MoveNextAsync's ValueTask is backed by
 /// this object). Per enumeration: this object (plus a linked token source when two different cancelable tokens
-/// are given, and a closed exception, never thrown, if the completion ends a parked read): 64 bytes, where the base
+/// are given, and a closed exception, never thrown, if the completion ends a parked read): 72 bytes, where the base
 /// class's iterator costs about 130-150 (ReadAllContractTests measures both). It is not pooled: a
 /// caller may still hold it after DisposeAsync, and its MoveNextAsync must then return false, not read for
 /// whoever reused it.</para>
@@ -45,6 +45,9 @@ internal sealed class ReadAllEnumerator<T> : IAsyncEnumerable<T>, IAsyncEnumerat
 
     /// <summary>The channel's reader, which reads as ReadAsync does.</summary>
     private readonly IParkingReader<T> _reader;
+
+    /// <summary>The reader's parking lot (<see cref="IParkingReader{T}.Lot"/>), read once: it ends each parked read.</summary>
+    private readonly ParkingLot<T> _lot;
 
     /// <summary>The token given to ReadAllAsync; combined with GetAsyncEnumerator's in <see cref="_cancellationToken"/>.</summary>
     private readonly CancellationToken _readAllToken;
@@ -69,6 +72,7 @@ internal sealed class ReadAllEnumerator<T> : IAsyncEnumerable<T>, IAsyncEnumerat
     public ReadAllEnumerator(IParkingReader<T> reader, CancellationToken cancellationToken)
     {
         _reader = reader;
+        _lot = reader.Lot;
         _readAllToken = cancellationToken;
     }
 
@@ -132,7 +136,7 @@ internal sealed class ReadAllEnumerator<T> : IAsyncEnumerable<T>, IAsyncEnumerat
                 return new ValueTask<bool>(this, (short)version);
             default:
                 End();
-                return _reader.Lot.ReadDoneResult();
+                return _lot.ReadDoneResult();
         }
     }
 
@@ -160,7 +164,7 @@ internal sealed class ReadAllEnumerator<T> : IAsyncEnumerable<T>, IAsyncEnumerat
     }
 
     ValueTaskSourceStatus IValueTaskSource<bool>.GetStatus(short token) =>
-        _reader.Lot.ParkedReadStatus(ParkedRead(), token);
+        _lot.ParkedReadStatus(ParkedRead(), token);
 
     void IValueTaskSource<bool>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
         ParkedRead().OnCompleted(continuation, state, token, flags);
@@ -168,7 +172,7 @@ internal sealed class ReadAllEnumerator<T> : IAsyncEnumerable<T>, IAsyncEnumerat
     bool IValueTaskSource<bool>.GetResult(short token)
     {
         // The waiter checks the token and that its outcome is published before it recycles itself.
-        if (_reader.Lot.TryEndParkedRead(ParkedRead(), token, out T item, out Exception? error))
+        if (_lot.TryEndParkedRead(ParkedRead(), token, out T item, out Exception? error))
         {
             _parkedRead = null;
             _current = item;

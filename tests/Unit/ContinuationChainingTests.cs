@@ -211,7 +211,7 @@ public class ContinuationChainingTests
                             int writer = (int)(taken / PerWriter);
                             int writtenBefore = Volatile.Read(ref written[writer]);
                             long rescuedBeforeBlock = ContinuationTrampoline.RescuedCount;
-                            Thread.Sleep(10 * StalledChainRescuer.PeriodMilliseconds);
+                            Thread.Sleep(40); // many periods of the rescuer (PeriodMicroseconds)
                             if (Volatile.Read(ref written[writer]) > writtenBefore &&
                                 ContinuationTrampoline.RescuedCount > rescuedBeforeBlock)
                             {

@@ -39,8 +39,9 @@ namespace Rendezvous.Channels.Scheduling;
 /// items.</description></item>
 /// <item><description>Deferred continuations are stealable: if the waking continuation runs (or blocks) for a whole
 /// tick of <see cref="StalledChainRescuer"/>, the rescuer hands what it deferred to the pool, so code that
-/// blocks waiting for it cannot deadlock. The rescuer ticks only while some chain holds deferred work
-/// (<see cref="HoldsDeferred"/>).</description></item>
+/// blocks waiting for it cannot deadlock, and waits little (fast ticks, tens of microseconds apart, follow the
+/// rescuer's start; see <see cref="ThreadPoolChainHost"/>). The rescuer ticks only while some chain holds deferred
+/// work (<see cref="HoldsDeferred"/>).</description></item>
 /// </list>
 /// <para>Trampolines live in the rescuer's push-only list; one is owned by one thread at a time, and the rescuer
 /// frees the trampolines of threads that have exited, for the next thread to reuse. The owner's steps

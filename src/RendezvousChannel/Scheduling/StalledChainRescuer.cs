@@ -1,4 +1,4 @@
-// StalledChainRescuer: the timer that steals deferred continuations from stalled chains, as Go's idle processors
+// StalledChainRescuer: the periodic tick that steals deferred continuations from stalled chains, as Go's idle processors
 // steal a runnext goroutine whose processor has not returned to its scheduler.
 
 using System.Diagnostics;
@@ -8,7 +8,7 @@ namespace Rendezvous.Channels.Scheduling;
 
 /// <summary>
 /// The thief that keeps <see cref="ContinuationTrampoline"/> safe: a periodic tick that, while any chain holds
-/// deferred continuations, looks every <see cref="PeriodMilliseconds"/> at each trampoline and hands to the thread
+/// deferred continuations, looks every <see cref="PeriodMicroseconds"/> at each trampoline and hands to the thread
 /// pool the deferred continuations of a chain whose running continuation has not returned since the previous look.
 /// Code that blocks a chained continuation until a continuation it woke has run (sync-over-async) therefore waits
 /// at most about two periods, where the pool would have had another worker steal it; it does not deadlock.
@@ -19,8 +19,8 @@ namespace Rendezvous.Channels.Scheduling;
 /// <para>The tick runs only while some chain holds deferred work: it stops after <see cref="IdleTicksBeforeStopping"/>
 /// ticks without any, and the next chain to defer restarts it. States: <see cref="Stopped"/> → <see cref="Ticking"/>
 /// (by a chain's first deferral) → <see cref="Stopping"/> (by an idle tick) → <see cref="Stopped"/>, or back to
-/// <see cref="Ticking"/> if a chain defers meanwhile. Starting or stopping the timer takes the runtime's
-/// timer-queue lock; that happens on these transitions only, never per hand-off.</para>
+/// <see cref="Ticking"/> if a chain defers meanwhile. Starting the tick queues the host's ticker to the pool
+/// (<see cref="ThreadPoolChainHost"/>); that happens on these transitions only, never per hand-off.</para>
 /// <para>It also owns the push-only list of every trampoline (<see cref="Attach"/>), and frees the trampolines of
 /// threads that have exited. One instance serves the process (<see cref="Shared"/>); a systematic test makes its own
 /// with a host of its own (<see cref="IChainHost"/>) and calls <see cref="OnTick"/> itself.</para>
@@ -28,12 +28,16 @@ namespace Rendezvous.Channels.Scheduling;
 [DebuggerDisplay("State = {_state}, IdleTicks = {_idleTicks}")]
 internal sealed class StalledChainRescuer
 {
-    /// <summary>How often a chain holding deferred work is looked at; a stalled deferred continuation waits one to two periods.</summary>
-    internal const int PeriodMilliseconds = 4;
+    /// <summary>
+    /// How often a chain holding deferred work is looked at; a stalled deferred continuation waits one to two
+    /// periods. Short, so that sync-over-async code waits for what it woke about as long as it would behind the pool's
+    /// global queue; longer than a healthy chained continuation (a hand-off takes well under a microsecond).
+    /// </summary>
+    internal const int PeriodMicroseconds = 25;
 
     /// <summary>
     /// Ticks without deferred work after which the tick stops: two, so that a low-rate service ticks a couple of
-    /// times per hand-off instead of for a second, while a bursty one restarts the timer at most every few ticks.
+    /// times per hand-off, while a bursty one restarts the ticker at most every few ticks.
     /// </summary>
     internal const int IdleTicksBeforeStopping = 2;
 
@@ -41,7 +45,7 @@ internal sealed class StalledChainRescuer
     internal const int Ticking = 1;
     internal const int Stopping = 2;
 
-    /// <summary>The process's rescuer, ticked by a timer, stealing to the thread pool.</summary>
+    /// <summary>The process's rescuer, ticked by a ticker on the thread pool, stealing to the thread pool.</summary>
     internal static StalledChainRescuer Shared { get; } = ThreadPoolChainHost.CreateRescuer();
 
     public StalledChainRescuer(IChainHost host) => Host = host;
@@ -58,11 +62,14 @@ internal sealed class StalledChainRescuer
     /// <summary>1 while a tick runs; ticks never overlap (see <see cref="OnTick"/>).</summary>
     private int _inTick;
 
-    /// <summary>Consecutive ticks that found no chain holding deferred work (touched by ticks only).</summary>
+    /// <summary>Consecutive ticks that found no chain holding deferred work (written by ticks only; read by chains as a hint).</summary>
     private int _idleTicks;
 
     /// <summary>Times the tick was started from <see cref="Stopped"/> (for tests).</summary>
     private long _startCount;
+
+    /// <summary>Times a chain asked the host to hurry: it deferred while the rescuer ticked after an idle tick (for tests).</summary>
+    private long _hurries;
 
     /// <summary>Idle ticks counted before the last stop (for tests).</summary>
     private int _idleTicksAtLastStop = -1;
@@ -79,6 +86,12 @@ internal sealed class StalledChainRescuer
 
     /// <inheritdoc cref="_startCount"/>
     internal long StartCount => Volatile.Read(ref _startCount);
+
+    /// <inheritdoc cref="_hurries"/>
+    internal long HurryCount => Volatile.Read(ref _hurries);
+
+    /// <inheritdoc cref="_idleTicks"/>
+    internal int IdleTicks => Volatile.Read(ref _idleTicks);
 
     /// <inheritdoc cref="_idleTicksAtLastStop"/>
     internal int IdleTicksAtLastStop => Volatile.Read(ref _idleTicksAtLastStop);
@@ -116,13 +129,21 @@ internal sealed class StalledChainRescuer
 
     /// <summary>
     /// A chain that has announced its deferred work (a full fence: see <see cref="ContinuationTrampoline.TryDeferHere"/>)
-    /// makes sure the tick runs. Cheap when it does: one read.
+    /// makes sure the tick runs, and runs fast if the last tick found no chain holding deferred work (a new one
+    /// may be about to block). Cheap when it ticks and the last tick found work: two reads.
     /// </summary>
     public void EnsureTicking()
     {
         if (Volatile.Read(ref _state) != Ticking)
         {
             Start();
+        }
+        else if (Volatile.Read(ref _idleTicks) != 0)
+        {
+            // Only a hint, read racily: at worst the host ticks fast for nothing, or this chain is looked at by a
+            // slower tick, as when a chain defers while others keep the ticks busy.
+            Interlocked.Increment(ref _hurries);
+            Host.Hurry();
         }
     }
 
@@ -136,8 +157,8 @@ internal sealed class StalledChainRescuer
                 return;
             }
 
-            // Switch to ticking. From Stopped, the timer is ours to start; from Stopping, the stopping tick sees its
-            // own CAS fail and keeps (or restarts) the timer.
+            // Switch to ticking. From Stopped, the ticker is ours to start; from Stopping, the stopping tick sees its
+            // own CAS fail and keeps (or restarts) the ticker.
             if (Interlocked.CompareExchange(ref _state, Ticking, state) == state)
             {
                 if (state == Stopped)
@@ -151,11 +172,11 @@ internal sealed class StalledChainRescuer
         }
     }
 
-    /// <summary>One tick: the host's timer calls it (a test's rescuer participant calls it directly).</summary>
+    /// <summary>One tick: the host's ticker calls it (a test's rescuer participant calls it directly).</summary>
     public void OnTick()
     {
-        // One tick at a time: the pool may run a timer's callbacks concurrently when it is busy (which is when
-        // rescuing matters), and two scans would race on the trampolines' snapshots and on freeing them.
+        // One tick at a time: a late tick of a host may overlap the next one (and the model's rescuer calls this
+        // directly), and two scans would race on the trampolines' snapshots and on freeing them.
         if (Interlocked.Exchange(ref _inTick, 1) != 0)
         {
             return;
@@ -175,17 +196,18 @@ internal sealed class StalledChainRescuer
     {
         if (Volatile.Read(ref _state) != Ticking)
         {
-            // A late tick of a stopping or stopped timer.
+            // A late tick of a stopping or stopped ticker.
             return;
         }
 
         if (RescueStalled())
         {
-            _idleTicks = 0;
+            Volatile.Write(ref _idleTicks, 0);
             return;
         }
 
-        if (++_idleTicks < IdleTicksBeforeStopping)
+        Volatile.Write(ref _idleTicks, _idleTicks + 1);
+        if (_idleTicks < IdleTicksBeforeStopping)
         {
             return;
         }
@@ -214,7 +236,7 @@ internal sealed class StalledChainRescuer
         }
 
         Host.StopTicking();
-        // Stopped, unless a chain switched us back to ticking after our look: then it left the timer to us.
+        // Stopped, unless a chain switched us back to ticking after our look: then it left the ticker to us.
         if (Interlocked.CompareExchange(ref _state, Stopped, Stopping) != Stopping)
         {
             Host.StartTicking();
