@@ -15,7 +15,7 @@ public class SelectWorkloadsTests
     public static TheoryData<string, SelectChannelKind, int> Cases()
     {
         var cases = new TheoryData<string, SelectChannelKind, int>();
-        foreach (string method in new[] { nameof(SelectSuite.Selector), nameof(SelectSuite.ReadAny), nameof(SelectSuite.BclWhenAny), nameof(SelectSuite.PlainReadAsync) })
+        foreach (string method in new[] { nameof(SelectSuite.Selector), nameof(SelectSuite.ReadAny), nameof(SelectSuite.BclWhenAny), nameof(SelectSuite.PlainReadAsync), nameof(SelectSuite.PlainReadAsyncSameProducers) })
         {
             foreach (SelectChannelKind kind in Enum.GetValues<SelectChannelKind>())
             {
@@ -37,6 +37,7 @@ public class SelectWorkloadsTests
             nameof(SelectSuite.Selector) => ((Action)suite.SetUpSelector, (Action)suite.Selector),
             nameof(SelectSuite.ReadAny) => (suite.SetUpReadAny, suite.ReadAny),
             nameof(SelectSuite.BclWhenAny) => (suite.SetUpBcl, suite.BclWhenAny),
+            nameof(SelectSuite.PlainReadAsyncSameProducers) => (suite.SetUpPlainSameProducers, suite.PlainReadAsyncSameProducers),
             _ => (suite.SetUpPlain, suite.PlainReadAsync),
         };
         setUp();

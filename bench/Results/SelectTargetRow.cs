@@ -7,7 +7,11 @@ namespace Rendezvous.Channels.Benchmarks.Results;
 /// <param name="TimesPlainReadAsync">Its time over the plain ReadAsync row's, same case, same run.</param>
 /// <param name="TimesWorkaround">Its time over the baseline's (the Task.WhenAny workaround), same case, same run.</param>
 /// <param name="IsJudged">Whether the targets apply: a case with <see cref="SelectTargets.TargetClauses"/> clauses.</param>
-internal sealed record SelectTargetRow(MeasuredBenchmark Select, double TimesPlainReadAsync, double TimesWorkaround, bool IsJudged)
+/// <param name="TimesSameProducers">
+/// Its time over the plain ReadAsync row fed by as many producers as it selects over (same case, same run), or null if
+/// the run lacks that row. Shown, never judged: it separates the select's own cost from the cores' oversubscription.
+/// </param>
+internal sealed record SelectTargetRow(MeasuredBenchmark Select, double TimesPlainReadAsync, double TimesWorkaround, bool IsJudged, double? TimesSameProducers = null)
 {
     public bool MeetsPlainReadAsyncTarget => TimesPlainReadAsync <= SelectTargets.MaxTimesPlainReadAsync;
 

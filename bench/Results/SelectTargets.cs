@@ -44,6 +44,8 @@ internal static class SelectTargets
                 continue;
             }
 
+            MeasuredBenchmark? sameProducers = group
+                .FirstOrDefault(p => p.Candidate.Method == nameof(SelectSuite.PlainReadAsyncSameProducers))?.Candidate;
             bool judged = plain.Parameters.Split(", ").Contains($"{nameof(SelectSuite.Producers)}={TargetClauses}");
             foreach (BaselinePair pair in group.Where(p => p.Candidate.Role == BenchmarkRole.Ours))
             {
@@ -51,7 +53,8 @@ internal static class SelectTargets
                     pair.Candidate,
                     pair.Candidate.NanosecondsPerOperation / plain.NanosecondsPerOperation,
                     pair.Ratio,
-                    judged));
+                    judged,
+                    pair.Candidate.NanosecondsPerOperation / sameProducers?.NanosecondsPerOperation));
             }
         }
 
@@ -75,7 +78,8 @@ internal static class SelectTargets
             MeasuredBenchmark select = row.Select;
             output.WriteLine(
                 $"{select.ShortType} {select.Parameters}: {select.Method} {Figures.Nanoseconds(select.NanosecondsPerOperation)} ns/item = " +
-                $"{Figures.Ratio(row.TimesPlainReadAsync)}x plain ReadAsync{Verdict(row.MeetsPlainReadAsyncTarget, row.IsJudged)}, " +
+                $"{Figures.Ratio(row.TimesPlainReadAsync)}x plain ReadAsync{Verdict(row.MeetsPlainReadAsyncTarget, row.IsJudged)}" +
+                (row.TimesSameProducers is double fair ? $" ({Figures.Ratio(fair)}x with as many producers)" : string.Empty) + ", " +
                 $"{Figures.Ratio(row.TimesWorkaround)}x the workaround{Verdict(row.MeetsWorkaroundTarget, row.IsJudged)}, " +
                 $"{Figures.Bytes(select.BytesPerOperation)} B/item{Verdict(row.MeetsAllocationTarget, row.IsJudged)}");
         }

@@ -11,8 +11,10 @@ namespace Rendezvous.Channels.Benchmarks.Workloads;
 /// each channel fed by its own WriteAsync producer. Our reusable <see cref="ChannelSelector"/> and
 /// <see cref="ReadAnySelector{T}"/> against the BCL workaround, <c>Task.WhenAny</c> over <c>WaitToReadAsync</c> of
 /// as many <c>Channel.CreateBounded</c> channels, then <c>TryRead</c> (the baseline, same class and run); and, as
-/// a reference row never judged, a plain ReadAsync loop on one of our channels of the same kind fed by one
-/// producer: what a hand-off costs without a select. One operation is one item, so ns/op is ns per selected item.
+/// references, a plain ReadAsync loop on one of our channels of the same kind fed by one producer (what a
+/// hand-off costs without a select; the row issue 13's target is stated against), and the same loop fed by as
+/// many producers as the select has (the same number of busy loops on the machine's cores, without a select).
+/// One operation is one item, so ns/op is ns per selected item.
 /// </summary>
 /// <remarks>
 /// Same shape as <see cref="ChannelSuite"/>: channels (and selectors) are created once per benchmark process and
@@ -33,6 +35,7 @@ public class SelectSuite
     private Channel<int>[] _ours = [];
     private Channel<int>[] _bcl = [];
     private Channel<int>[] _single = [];
+    private Channel<int>[] _shared = [];
     private ChannelSelector? _selector;
     private SelectReadClause<int>[] _clauses = [];
     private ReadAnySelector<int>? _readAny;
@@ -78,11 +81,19 @@ public class SelectSuite
     [GlobalSetup(Target = nameof(PlainReadAsync))]
     public void SetUpPlain() => _single = CreateOurs(1);
 
+    /// <summary>One channel, written by all <see cref="Producers"/> producers: the array names it once per producer.</summary>
+    [GlobalSetup(Target = nameof(PlainReadAsyncSameProducers))]
+    public void SetUpPlainSameProducers()
+    {
+        Channel<int> channel = CreateOurs(1)[0];
+        _shared = [.. Enumerable.Repeat(channel, Producers)];
+    }
+
     /// <summary>Completes every channel this case created: an abandoned open channel is what the leak detector reports.</summary>
     [GlobalCleanup]
     public void CompleteChannels()
     {
-        foreach (Channel<int> channel in _ours.Concat(_bcl).Concat(_single))
+        foreach (Channel<int> channel in _ours.Concat(_bcl).Concat(_single).Concat(_shared))
         {
             channel.Writer.TryComplete();
         }
@@ -111,6 +122,15 @@ public class SelectSuite
     [BenchmarkCategory(HandOffCategory)]
     public void PlainReadAsync() =>
         SelectWorkloads.Run(_single, () => SelectWorkloads.ConsumeWithReadAsync(_single[0].Reader, Items), Items);
+
+    /// <summary>
+    /// The fair reference: <see cref="Producers"/> producers on ONE of our channels of the same kind and one plain
+    /// ReadAsync consumer, so as many loops share the cores as in the select rows, but with no select.
+    /// </summary>
+    [Benchmark(OperationsPerInvoke = Items)]
+    [BenchmarkCategory(HandOffCategory)]
+    public void PlainReadAsyncSameProducers() =>
+        SelectWorkloads.Run(_shared, () => SelectWorkloads.ConsumeWithReadAsync(_shared[0].Reader, Items), Items);
 
     private Channel<int>[] CreateOurs(int count) =>
         [.. Enumerable.Range(0, count).Select(_ => Kind == SelectChannelKind.Rendezvous
