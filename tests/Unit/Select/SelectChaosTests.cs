@@ -1,6 +1,7 @@
 // SelectChaosTests: everything at once: selects writing and reading on mixed channels (one of them read and written by
 // the same selects), canceled selects, then completion; every item sent is received exactly once.
 
+using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 
 namespace Rendezvous.Channels.Tests.Unit.Selection;
@@ -23,7 +24,7 @@ public class SelectChaosTests(ITestOutputHelper output)
         Channel<int>[] channels = [new RendezvousChannel<int>(), new RendezvousChannel<int>(), new RingBufferChannel<int>(2)];
         int[] received = new int[Producers * ItemsPerProducer];
         int[] sent = new int[Producers * ItemsPerProducer];
-        int canceled = 0;
+        var canceled = new StrongBox<int>();
         int readByProducers = 0;
         int selfReads = 0;
 
@@ -68,22 +69,8 @@ public class SelectChaosTests(ITestOutputHelper output)
             int open = reads.Length;
             while (open > 0)
             {
-                using var cts = new CancellationTokenSource();
-                ValueTask<SelectResult> pending = selector.SelectAsync(cts.Token);
-                if (random.Next(4) == 0)
+                if (await SelectRacing.SelectRacingCancellationAsync(selector, random, oneIn: 4, maxSpin: 200, canceled) is not { } result)
                 {
-                    Thread.SpinWait(random.Next(200));
-                    cts.Cancel();
-                }
-
-                SelectResult result;
-                try
-                {
-                    result = await pending;
-                }
-                catch (OperationCanceledException)
-                {
-                    Interlocked.Increment(ref canceled);
                     continue;
                 }
 
@@ -105,7 +92,7 @@ public class SelectChaosTests(ITestOutputHelper output)
         }
 
         await Eventually.Completes(Task.WhenAll(consumers), "consumer selects");
-        output.WriteLine($"{canceled} consumer selects canceled, {readByProducers} items read by producer selects");
+        output.WriteLine($"{canceled.Value} consumer selects canceled, {readByProducers} items read by producer selects");
         Assert.Equal(0, selfReads);
         for (int item = 0; item < sent.Length; item++)
         {
@@ -113,6 +100,6 @@ public class SelectChaosTests(ITestOutputHelper output)
             Assert.True(received[item] == 1, $"item {item} received {received[item]} times");
         }
 
-        Assert.True(canceled > 0, "no select was canceled");
+        Assert.True(canceled.Value > 0, "no select was canceled");
     }
 }

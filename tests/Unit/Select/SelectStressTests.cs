@@ -2,6 +2,7 @@
 // the self-match channel, cancellation storms, completion races), over both channel kinds.
 
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 
 namespace Rendezvous.Channels.Tests.Unit.Selection;
@@ -248,7 +249,7 @@ public class SelectStressTests(ITestOutputHelper output)
         const int width = 2;
         Channel<int>[] channels = CreateChannels(kind, width);
         var ledger = new Ledger(width * ItemsPerProducer);
-        int canceled = 0;
+        var canceled = new StrongBox<int>();
         Task[] consumers = [.. Enumerable.Range(0, 2).Select(c => Task.Run(async () =>
         {
             var random = new Random(c);
@@ -257,22 +258,8 @@ public class SelectStressTests(ITestOutputHelper output)
             int open = clauses.Length;
             while (open > 0)
             {
-                using var cts = new CancellationTokenSource();
-                ValueTask<SelectResult> pending = selector.SelectAsync(cts.Token);
-                if (random.Next(2) == 0)
+                if (await SelectRacing.SelectRacingCancellationAsync(selector, random, oneIn: 2, maxSpin: 300, canceled) is not { } result)
                 {
-                    Thread.SpinWait(random.Next(300));
-                    cts.Cancel();
-                }
-
-                SelectResult result;
-                try
-                {
-                    result = await pending;
-                }
-                catch (OperationCanceledException)
-                {
-                    Interlocked.Increment(ref canceled);
                     continue;
                 }
 
@@ -294,8 +281,8 @@ public class SelectStressTests(ITestOutputHelper output)
         }
 
         await Eventually.Completes(Task.WhenAll(consumers), "consumers");
-        output.WriteLine($"{canceled} selects canceled");
-        Assert.True(canceled > 0, "no select was canceled: the storm tested nothing");
+        output.WriteLine($"{canceled.Value} selects canceled");
+        Assert.True(canceled.Value > 0, "no select was canceled: the storm tested nothing");
         ledger.AssertEachExactlyOnce(Enumerable.Range(0, width * ItemsPerProducer));
     }
 
