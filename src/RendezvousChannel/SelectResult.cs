@@ -13,17 +13,11 @@ namespace Rendezvous.Channels;
 [DebuggerDisplay("{ToString(),nq}")]
 public readonly struct SelectResult : IEquatable<SelectResult>
 {
-    /// <summary>What <see cref="_closed"/> holds for a channel closed without an error.</summary>
-    private static readonly object s_closedWithoutError = new();
-
-    /// <summary>Null when the clause took effect; else the completion error, or <see cref="s_closedWithoutError"/>: two references in all, so the result (and a <c>ValueTask</c> of it) stays small.</summary>
-    private readonly object? _closed;
-
     internal SelectResult(SelectClause clause, bool isClosed, Exception? completionError)
     {
-        Debug.Assert(isClosed || completionError is null, "Only a closed clause carries a completion error.");
         Clause = clause;
-        _closed = isClosed ? completionError ?? s_closedWithoutError : null;
+        IsClosed = isClosed;
+        CompletionError = completionError;
     }
 
     /// <summary>The clause that ended the select.</summary>
@@ -36,17 +30,17 @@ public readonly struct SelectResult : IEquatable<SelectResult>
     /// True when the clause's channel is closed: for a read clause, completed and drained; for a write clause,
     /// completed. Nothing was read or written by the select.
     /// </summary>
-    public bool IsClosed => _closed is not null;
+    public bool IsClosed { get; }
 
     /// <summary>When <see cref="IsClosed"/>, the error the channel was completed with, if any; otherwise null.</summary>
-    public Exception? CompletionError => _closed as Exception;
+    public Exception? CompletionError { get; }
 
     /// <summary>Whether <paramref name="clause"/> is the one that ended the select.</summary>
     public bool Is(SelectClause clause) => ReferenceEquals(Clause, clause);
 
     /// <inheritdoc/>
     public bool Equals(SelectResult other) =>
-        ReferenceEquals(Clause, other.Clause) && ReferenceEquals(_closed, other._closed);
+        ReferenceEquals(Clause, other.Clause) && IsClosed == other.IsClosed && ReferenceEquals(CompletionError, other.CompletionError);
 
     /// <inheritdoc/>
     public override bool Equals(object? obj) => obj is SelectResult other && Equals(other);
