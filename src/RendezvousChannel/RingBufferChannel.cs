@@ -123,20 +123,46 @@ public sealed class RingBufferChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
 
     ChannelCompletion ISelectPort<T>.Completion => _completion;
 
-    bool ISelectPort<T>.TryReadNow(out T item)
-    {
-        bool taken = Reader.TryRead(out T? read);
-        item = read!;
-        return taken;
-    }
+    bool ISelectPort<T>.TryReadNow(out T item) => TryReadCore(out item);
 
-    bool ISelectPort<T>.TryWriteNow(T item) => Writer.TryWrite(item);
+    bool ISelectPort<T>.TryWriteNow(T item) => TryWriteCore(item);
 
     bool ISelectPort<T>.IsReadClosed => _ring.IsClosedAndEmpty;
 
     bool ISelectPort<T>.IsWriteClosed => _completion.IsDone;
 
     bool ISelectPort<T>.IsReady(WaiterKind kind) => ((IReadiness)this).IsReady(kind);
+
+    /// <summary>TryRead, for the reader and for select clauses: an item now, parked writers served first.</summary>
+    private bool TryReadCore(out T item)
+    {
+        ServeParkedFirst();
+        if (_ring.TryDequeue(out item))
+        {
+            OnItemRemoved();
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>TryWrite, for the writer and for select clauses: into the ring now, unless older writers are parked.</summary>
+    private bool TryWriteCore(T item)
+    {
+        if (_lot.AnyParked && ServeParkedWritersFirst())
+        {
+            // Older parked writers go first: to a newcomer the channel is full.
+            return false;
+        }
+
+        if (_ring.TryEnqueue(item) == RingEnqueueResult.Enqueued)
+        {
+            OnItemAdded();
+            return true;
+        }
+
+        return false;
+    }
 
     /// <summary>After an item entered the ring: serve parked readers, or wake WaitToRead callers.</summary>
     private void OnItemAdded()
@@ -304,18 +330,7 @@ public sealed class RingBufferChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
 
         public override bool TryPeek(out T item) => _channel._ring.TryPeek(out item);
 
-        public override bool TryRead(out T item)
-        {
-            RingBufferChannel<T> channel = _channel;
-            channel.ServeParkedFirst();
-            if (channel._ring.TryDequeue(out item))
-            {
-                channel.OnItemRemoved();
-                return true;
-            }
-
-            return false;
-        }
+        public override bool TryRead(out T item) => _channel.TryReadCore(out item);
 
         public override ValueTask<T> ReadAsync(CancellationToken cancellationToken = default)
         {
@@ -392,23 +407,7 @@ public sealed class RingBufferChannel<T> : Channel<T>, IReadiness, ILeakTrackabl
 
         public override bool TryComplete(Exception? error = null) => _channel.TryCompleteCore(error);
 
-        public override bool TryWrite(T item)
-        {
-            RingBufferChannel<T> channel = _channel;
-            if (channel._lot.AnyParked && channel.ServeParkedWritersFirst())
-            {
-                // Older parked writers go first: to a newcomer the channel is full.
-                return false;
-            }
-
-            if (channel._ring.TryEnqueue(item) == RingEnqueueResult.Enqueued)
-            {
-                channel.OnItemAdded();
-                return true;
-            }
-
-            return false;
-        }
+        public override bool TryWrite(T item) => _channel.TryWriteCore(item);
 
         public override ValueTask WriteAsync(T item, CancellationToken cancellationToken = default)
         {

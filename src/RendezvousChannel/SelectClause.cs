@@ -42,13 +42,16 @@ public abstract class SelectClause
     /// <summary>Whether the channel is unbuffered (the clause parks a claimable entry) rather than a ring (a signal).</summary>
     internal abstract bool IsRendezvous { get; }
 
+    /// <summary>Whether the clause's channel chains the continuations it wakes (<see cref="ContinuationMode.Chained"/>).</summary>
+    internal abstract bool ChannelMayChain { get; }
+
     /// <summary>What the clause parks in the current select (set by the selecting thread before it waits).</summary>
     internal SelectRole Role { get; set; }
 
-    /// <summary>Selecting thread, at the start of a select: snapshot what the clause offers; stand for itself.</summary>
+    /// <summary>Selecting thread, before the select parks its clauses (Busy): stand for itself.</summary>
     internal abstract void Prepare();
 
-    /// <summary>Selecting thread, at the start of a select: this read clause's entry also stands for <paramref name="write"/>, on the same channel.</summary>
+    /// <summary>Selecting thread, before the select parks its clauses: this read clause's entry also stands for <paramref name="write"/>, on the same channel.</summary>
     internal virtual void StandForBoth(SelectClause write) => Debug.Fail("Only a rendezvous read clause pairs with a write clause.");
 
     /// <summary>

@@ -51,6 +51,8 @@ public sealed class SelectReadClause<T> : SelectClause
 
     internal override bool IsRendezvous => _entry is not null;
 
+    internal override bool ChannelMayChain => _port.Lot.MayChain;
+
     internal override void Prepare()
     {
         Role = SelectRole.Own;

@@ -45,9 +45,9 @@ public sealed class SelectWriteClause<T> : SelectClause
     public T Item { get; set; }
 
     /// <summary>
-    /// The item the current select offers: <see cref="Item"/> as it was when the select started. Written only by the
-    /// selecting thread before the select first waits, so a partner that claimed the select (or a seqlock peek, see
-    /// <see cref="RendezvousSelectEntry{T}.TryPeekOffer"/>) reads the value of that select.
+    /// The item the current select offers: <see cref="Item"/> as its passes found it. Written only by the selecting side
+    /// while the select is Busy (each pass), never while an entry of it is claimable, so a partner that claimed the
+    /// select (or a seqlock peek, see <see cref="RendezvousSelectEntry{T}.TryPeekOffer"/>) reads the value of that use.
     /// </summary>
     internal T Offered { get; private set; } = default!;
 
@@ -58,16 +58,22 @@ public sealed class SelectWriteClause<T> : SelectClause
 
     internal override bool IsRendezvous => _entry is not null;
 
+    internal override bool ChannelMayChain => _port.Lot.MayChain;
+
     internal override void Prepare()
     {
         Role = SelectRole.Own;
-        Offered = Item;
         _entry?.StandFor(null, this);
     }
 
     internal override bool TryNow(out SelectResult result)
     {
-        if (_port.TryWriteNow(Offered))
+        // Snapshot the item this select offers: its passes run while it is Busy, so no parked entry of this select can
+        // be peeked at meanwhile (a stale entry's peek sees the state leave Waiting around its read and drops it), and
+        // its entries, parked after the first pass, offer exactly what the passes offered.
+        T offered = Item;
+        Offered = offered;
+        if (_port.TryWriteNow(offered))
         {
             result = new SelectResult(this, isClosed: false, completionError: null);
             return true;

@@ -51,6 +51,9 @@ internal sealed class ParkingLot<T>
         _mayChain = mayChain;
     }
 
+    /// <summary>Whether the channel chains the continuations of its woken operations (<see cref="ContinuationMode.Chained"/>).</summary>
+    public bool MayChain => _mayChain;
+
     /// <summary>Readers parked in ReadAsync or WaitToReadAsync (a racy snapshot, for diagnostics).</summary>
     public int BlockedReaders => _parked.CountLive(WaiterKind.Reader) + _waitingToRead.CountLive(WaiterKind.Reader);
 

@@ -24,7 +24,8 @@
 //    of v exists. Non-blocking pass: clauses in random (or biased) order, each tried once with the channel's own
 //    TryRead/TryWrite. Being Busy, the select is its own sole decider: what such a try takes is the select's, and the
 //    pass stops at the first clause that takes effect (or finds its channel closed). TrySelect ends here.
-// 2. Wait: publish Waiting(v) (a full fence), re-check the token, then park one entry per clause: a claimable
+// 2. Wait: (once per select, before its first park: what each clause parks, see 5), publish Waiting(v) (a full
+//    fence), re-check the token, then park one entry per clause: a claimable
 //    entry in a rendezvous channel's dual queue (RendezvousSelectEntry), a signal entry among a ring's WaitTo
 //    callers (RingSelectSignal), followed by a re-check of the ring (Dekker: the waker makes the ring ready with a
 //    CAS and then looks for WaitTo callers; we park with a CAS and then look at the ring; one of us sees the other).
@@ -65,6 +66,8 @@
 
 using System;
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
 using Rendezvous.Channels.Parking;
@@ -118,6 +121,13 @@ internal sealed class SelectCore : ITrampolineWorkItem
     /// <summary>Xorshift state for <see cref="SelectFairness.Random"/>: the selecting side's only (never zero).</summary>
     private uint _random;
 
+    /// <summary>
+    /// Whether every clause's channel is in <see cref="ContinuationMode.Chained"/> mode (set when clauses are added): then
+    /// the select's own wake-ups (its result, a ring's restart) chain as the channels' waiters do; otherwise they go to
+    /// the thread pool. A selector with no clause yet counts as chaining; the first clause that does not clears it.
+    /// </summary>
+    private bool _mayChain = true;
+
     public SelectCore(SelectFairness fairness)
     {
         Fairness = fairness;
@@ -151,6 +161,7 @@ internal sealed class SelectCore : ITrampolineWorkItem
             }
         }
 
+        _mayChain &= clause.ChannelMayChain;
         _clauses = grown;
     }
 
@@ -172,7 +183,7 @@ internal sealed class SelectCore : ITrampolineWorkItem
         return Interlocked.CompareExchange(ref _state, claimed, waiting) == waiting;
     }
 
-    /// <summary>Starts a select (either form): claims the selector and prepares the clauses. Throws on misuse.</summary>
+    /// <summary>Starts a select (either form): claims the selector for this thread. Throws if a select is pending.</summary>
     public void Begin()
     {
         // Claim the selector for this select: the exchange makes this thread its only user until the outcome.
@@ -180,28 +191,36 @@ internal sealed class SelectCore : ITrampolineWorkItem
         {
             SelectThrowHelper.ThrowInvalidOperation_SelectPending();
         }
+    }
 
-        bool any = false;
+    /// <summary>
+    /// The selecting thread, once its first pass found nothing (Busy, nothing of this use parked yet): what each enabled
+    /// clause parks. Passes need none of it, so a select decided by its first pass never pays for it.
+    /// </summary>
+    private void PrepareToWait()
+    {
         SelectClause[] clauses = _clauses;
         foreach (SelectClause clause in clauses)
         {
             if (clause.IsEnabled)
             {
-                any = true;
                 clause.Prepare();
             }
-        }
-
-        if (!any)
-        {
-            Volatile.Write(ref _active, 0);
-            SelectThrowHelper.ThrowInvalidOperation_NoEnabledClause(clauses.Length);
         }
 
         if (_hasMixedChannel)
         {
             PairRendezvousClauses(clauses);
         }
+    }
+
+    /// <summary>The first pass found no enabled clause: frees the selector and throws.</summary>
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void EndWithNoEnabledClause()
+    {
+        End();
+        SelectThrowHelper.ThrowInvalidOperation_NoEnabledClause(_clauses.Length);
     }
 
     /// <summary>Ends a select whose outcome the selecting thread decided without parking (or a TrySelect).</summary>
@@ -222,15 +241,25 @@ internal sealed class SelectCore : ITrampolineWorkItem
     public bool TrySelect(out SelectResult result)
     {
         Begin();
+        long version = StartUse();
+        PassOutcome outcome;
         try
         {
-            long version = StartUse();
-            return TryPass(version, out result);
+            outcome = TryPass(version, out result);
         }
-        finally
+        catch
         {
             End();
+            throw;
         }
+
+        if (outcome == PassOutcome.NoEnabledClause)
+        {
+            EndWithNoEnabledClause();
+        }
+
+        End();
+        return outcome == PassOutcome.Decided;
     }
 
     /// <summary>The waiting select, as <see cref="ChannelSelector.SelectAsync"/>.</summary>
@@ -244,14 +273,28 @@ internal sealed class SelectCore : ITrampolineWorkItem
         }
 
         long version = StartUse();
-        if (TryPass(version, out SelectResult ready))
+        PassOutcome outcome = TryPass(version, out SelectResult ready);
+        if (outcome == PassOutcome.Decided)
         {
             End();
             return new ValueTask<SelectResult>(ready);
         }
 
+        if (outcome == PassOutcome.NoEnabledClause)
+        {
+            EndWithNoEnabledClause();
+        }
+
+        return ParkAndWait(version, cancellationToken);
+    }
+
+    /// <summary>The first pass of <see cref="SelectAsync"/> found nothing: the select parks (off the path of a select decided at once).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private ValueTask<SelectResult> ParkAndWait(long version, CancellationToken cancellationToken)
+    {
+        PrepareToWait();
         Waiter<SelectResult> waiter = _resultPool.Rent();
-        long resultVersion = waiter.Arm(WaiterKind.Reader, owner: null, default, mayChain: false);
+        long resultVersion = waiter.Arm(WaiterKind.Reader, owner: null, default, _mayChain);
         _result = waiter;
         _resultVersion = resultVersion;
         _token = cancellationToken;
@@ -323,7 +366,7 @@ internal sealed class SelectCore : ITrampolineWorkItem
             // never go back to Waiting(version): a fresh version, and the non-blocking pass, which claims the partner.
             version++;
             Volatile.Write(ref _state, SelectState.Busy(version));
-            if (TryPass(version, out SelectResult result))
+            if (TryPass(version, out SelectResult result) == PassOutcome.Decided)
             {
                 Finish(result);
                 return;
@@ -364,13 +407,13 @@ internal sealed class SelectCore : ITrampolineWorkItem
     /// Step 1: the non-blocking pass, by the owner of <c>Busy(version)</c>. Tries each enabled clause once, from a
     /// random start (or the first, if biased), and stops at the first that took effect or found its channel closed.
     /// </summary>
-    private bool TryPass(long version, out SelectResult result)
+    private PassOutcome TryPass(long version, out SelectResult result)
     {
         Debug.Assert(Volatile.Read(ref _state) == SelectState.Busy(version), "Only the owner of Busy tries clauses: what it takes is the select's.");
         SelectClause[] clauses = _clauses;
         int count = clauses.Length;
         int start = Fairness == SelectFairness.Biased ? 0 : NextRandom(count);
-        bool found = false;
+        PassOutcome outcome = PassOutcome.NoEnabledClause;
         result = default;
         for (int k = 0; k < count; k++)
         {
@@ -386,14 +429,19 @@ internal sealed class SelectCore : ITrampolineWorkItem
                 continue;
             }
 
-            if (clause.TryNow(out SelectResult outcome))
+            if (outcome == PassOutcome.Decided)
             {
-                if (!found)
-                {
-                    result = outcome;
-                    found = true;
-                }
+#if PLANTED_BUGS
+                // The planted bug tries clauses after a win; what they take is lost (the first outcome stands).
+                if (SelectHooks.KeepTryingAfterWin) { _ = clause.TryNow(out _); }
+#endif
+                continue;
+            }
 
+            outcome = PassOutcome.NothingReady;
+            if (clause.TryNow(out result))
+            {
+                outcome = PassOutcome.Decided;
 #if PLANTED_BUGS
                 if (SelectHooks.KeepTryingAfterWin) { continue; }
 #endif
@@ -402,7 +450,7 @@ internal sealed class SelectCore : ITrampolineWorkItem
             }
         }
 
-        return found;
+        return outcome;
     }
 
     /// <summary>
@@ -412,10 +460,10 @@ internal sealed class SelectCore : ITrampolineWorkItem
     public void ScheduleRestart()
     {
         Debug.Assert(SelectState.Status(Volatile.Read(ref _state)) == SelectStatus.Busy, "A signal's claimer owns Busy.");
-        ContinuationScheduler.Schedule(this, schedulingContext: null, mayChain: false);
+        ContinuationScheduler.Schedule(this, schedulingContext: null, _mayChain);
     }
 
-    void IThreadPoolWorkItem.Execute() => ContinuationScheduler.RunFromThreadPool(this, mayChain: false);
+    void IThreadPoolWorkItem.Execute() => ContinuationScheduler.RunFromThreadPool(this, _mayChain);
 
     /// <summary>The restart a ring's wake-up scheduled: we own Busy(v); a fresh version, a pass, then wait again.</summary>
     void ITrampolineWorkItem.RunContinuation()
@@ -424,7 +472,7 @@ internal sealed class SelectCore : ITrampolineWorkItem
         Debug.Assert(SelectState.Status(state) == SelectStatus.Busy, "The restart owns Busy.");
         long version = SelectState.Version(state) + 1;
         Volatile.Write(ref _state, SelectState.Busy(version));
-        if (TryPass(version, out SelectResult result))
+        if (TryPass(version, out SelectResult result) == PassOutcome.Decided)
         {
             // We run as a thread-pool work item of our own: the awaiter's continuation runs here, not behind a second dispatch.
             Finish(result, runContinuationHere: true);
@@ -569,6 +617,19 @@ internal sealed class SelectCore : ITrampolineWorkItem
     private static int RuntimeHelpersHash(object value) => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(value);
 
     private string DebuggerDisplay => $"{SelectState.Describe(Volatile.Read(ref _state))}, {_clauses.Length} clauses";
+}
+
+/// <summary>What a non-blocking pass over the clauses came to.</summary>
+internal enum PassOutcome
+{
+    /// <summary>Some clause was enabled, and none could take effect or found its channel closed.</summary>
+    NothingReady,
+
+    /// <summary>A clause took effect or found its channel closed: the select's outcome.</summary>
+    Decided,
+
+    /// <summary>No clause is enabled: a select cannot even begin.</summary>
+    NoEnabledClause,
 }
 
 /// <summary>What parking a clause for a select came to.</summary>
