@@ -1,6 +1,8 @@
 using System;
+using System.Linq;
 using System.Threading.Channels;
 using System.Threading.Tasks;
+using BenchmarkDotNet.Running;
 using Rendezvous.Channels.Benchmarks.Workloads;
 using Xunit;
 
@@ -12,15 +14,18 @@ namespace Rendezvous.Channels.Benchmarks.Tests;
 /// </summary>
 public class SelectWorkloadsTests
 {
-    public static TheoryData<string, SelectChannelKind, int> Cases()
+    public static TheoryData<string, SelectChannelKind, int, ContinuationMode> Cases()
     {
-        var cases = new TheoryData<string, SelectChannelKind, int>();
-        foreach (string method in new[] { nameof(SelectSuite.Selector), nameof(SelectSuite.ReadAny), nameof(SelectSuite.BclWhenAny), nameof(SelectSuite.PlainReadAsync), nameof(SelectSuite.PlainReadAsyncSameProducers) })
+        var cases = new TheoryData<string, SelectChannelKind, int, ContinuationMode>();
+        foreach (string method in new[] { nameof(SelectSuite.Selector), nameof(SelectSuite.ReadAny), nameof(SelectSuite.BclWhenAny), nameof(SelectSuite.PlainReadAsync), nameof(SelectSuite.PlainReadAsyncSameProducers), nameof(SelectSuite.RoundRobin) })
         {
             foreach (SelectChannelKind kind in Enum.GetValues<SelectChannelKind>())
             {
-                cases.Add(method, kind, 2);
-                cases.Add(method, kind, 4);
+                foreach (ContinuationMode mode in Enum.GetValues<ContinuationMode>())
+                {
+                    cases.Add(method, kind, 2, mode);
+                    cases.Add(method, kind, 4, mode);
+                }
             }
         }
 
@@ -29,15 +34,16 @@ public class SelectWorkloadsTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Each_row_moves_every_item_exactly_once_invocation_after_invocation(string method, SelectChannelKind kind, int producers)
+    public void Each_row_moves_every_item_exactly_once_invocation_after_invocation(string method, SelectChannelKind kind, int producers, ContinuationMode mode)
     {
-        var suite = new SelectSuite { Kind = kind, Producers = producers };
+        var suite = new SelectSuite { Kind = kind, Producers = producers, Mode = mode };
         (Action setUp, Action run) = method switch
         {
             nameof(SelectSuite.Selector) => ((Action)suite.SetUpSelector, (Action)suite.Selector),
             nameof(SelectSuite.ReadAny) => (suite.SetUpReadAny, suite.ReadAny),
             nameof(SelectSuite.BclWhenAny) => (suite.SetUpBcl, suite.BclWhenAny),
             nameof(SelectSuite.PlainReadAsyncSameProducers) => (suite.SetUpPlainSameProducers, suite.PlainReadAsyncSameProducers),
+            nameof(SelectSuite.RoundRobin) => (suite.SetUpRoundRobin, suite.RoundRobin),
             _ => (suite.SetUpPlain, suite.PlainReadAsync),
         };
         setUp();
@@ -114,6 +120,44 @@ public class SelectWorkloadsTests
         {
             channels[0].Writer.TryComplete();
         }
+    }
+
+    [Fact]
+    public void A_round_robin_consumer_checks_that_item_i_came_from_channel_i_mod_producers()
+    {
+        // Planted: the producers of channels 0 and 1 swap ranges, so the round-robin consumer's first item, read from
+        // channel 0, is producer 1's.
+        Channel<int>[] channels = [new RingBufferChannel<int>(16), new RingBufferChannel<int>(16)];
+        Channel<int>[] swapped = [channels[1], channels[0]];
+        try
+        {
+            var failure = Assert.Throws<InvalidOperationException>(() => SelectWorkloads.Run(
+                swapped,
+                () => SelectWorkloads.ConsumeRoundRobinAsync([channels[0].Reader, channels[1].Reader], 16),
+                items: 16));
+            Assert.Contains("carried it", failure.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            foreach (Channel<int> channel in channels)
+            {
+                channel.Writer.TryComplete();
+            }
+        }
+    }
+
+    [Fact]
+    public void In_Chained_mode_the_suite_runs_two_producers_and_the_rows_that_tell_the_select_cost_apart()
+    {
+        BenchmarkCase[] cases = BenchmarkConverter.TypeToBenchmarks(typeof(SelectSuite)).BenchmarksCases;
+        static bool Chained(BenchmarkCase c) => Equals(c.Parameters[nameof(SelectSuite.Mode)], ContinuationMode.Chained);
+
+        // ThreadPool: 6 methods x 2 kinds x 2 producer counts; Chained: 4 methods x 2 kinds x 2 producers.
+        Assert.Equal((6 * 2 * 2) + (4 * 2), cases.Length);
+        Assert.All(cases.Where(Chained), c => Assert.Equal(2, c.Parameters[nameof(SelectSuite.Producers)]));
+        Assert.Equal(
+            [nameof(SelectSuite.BclWhenAny), nameof(SelectSuite.PlainReadAsync), nameof(SelectSuite.RoundRobin), nameof(SelectSuite.Selector)],
+            cases.Where(Chained).Select(c => c.Descriptor.WorkloadMethod.Name).Distinct().Order());
     }
 
     [Fact]

@@ -43,11 +43,12 @@ internal static class ComparisonTable
         output.WriteLine("Ratio = channel time / baseline time in the same run (< 1: faster than the baseline).");
         output.WriteLine(
             "(ref) rows are shown for context, never judged: other BCL channels, and in SelectSuite a plain ReadAsync loop " +
-            "on one of our channels. Locks/op: Monitor lock contentions per operation.");
+            "on one of our channels. In SelectCostSuite the baseline is our own ReadAsync. Locks/op: Monitor lock contentions per operation.");
         output.WriteLine("(floor) rows are the async floor: the same loops on one thread through an atomic-free rendezvous (no channel).");
         table.Write(output);
         WriteDistanceFromFloor(pairs, output);
         SelectTargets.Write(pairs, output);
+        SelectCostTargets.Write(pairs, output);
         if (PlantedSlowdown.Setting is string slowdown)
         {
             output.WriteLine($"WARNING: {PlantedSlowdown.Variable}={slowdown}: a deliberately slowed run, for checking diff; not a measurement.");

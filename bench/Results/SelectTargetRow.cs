@@ -11,7 +11,11 @@ namespace Rendezvous.Channels.Benchmarks.Results;
 /// Its time over the plain ReadAsync row fed by as many producers as it selects over (same case, same run), or null if
 /// the run lacks that row. Shown, never judged: it separates the select's own cost from the cores' oversubscription.
 /// </param>
-internal sealed record SelectTargetRow(MeasuredBenchmark Select, double TimesPlainReadAsync, double TimesWorkaround, bool IsJudged, double? TimesSameProducers = null)
+/// <param name="TimesRoundRobin">
+/// Its time over the round-robin ReadAsync row (the same channels, producers and Mode, no select; same case, same run),
+/// or null if the run lacks that row. Shown, never judged: the select's own cost over the same workload.
+/// </param>
+internal sealed record SelectTargetRow(MeasuredBenchmark Select, double TimesPlainReadAsync, double TimesWorkaround, bool IsJudged, double? TimesSameProducers = null, double? TimesRoundRobin = null)
 {
     public bool MeetsPlainReadAsyncTarget => TimesPlainReadAsync <= SelectTargets.MaxTimesPlainReadAsync;
 

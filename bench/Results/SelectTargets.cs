@@ -9,7 +9,9 @@ namespace Rendezvous.Channels.Benchmarks.Results;
 /// Issue 13's targets for select, read off a <see cref="SelectSuite"/> run: per case, each of our select rows
 /// against the plain ReadAsync row (a hand-off on the same channel kind, no select) and against the BCL workaround
 /// (the baseline), and its bytes per item. The targets are stated for a two-clause select, so only the cases with
-/// two producers get a verdict; the others show their ratios.
+/// two producers get a verdict; the others show their ratios. Each line also shows, never judged, the ratio to the
+/// <see cref="SelectSuite.RoundRobin"/> row of its case (the same channels, producers and Mode without a select): the
+/// select's own cost over the workload's structure.
 /// </summary>
 internal static class SelectTargets
 {
@@ -46,6 +48,8 @@ internal static class SelectTargets
 
             MeasuredBenchmark? sameProducers = group
                 .FirstOrDefault(p => p.Candidate.Method == nameof(SelectSuite.PlainReadAsyncSameProducers))?.Candidate;
+            MeasuredBenchmark? roundRobin = group
+                .FirstOrDefault(p => p.Candidate.Method == nameof(SelectSuite.RoundRobin))?.Candidate;
             bool judged = plain.Parameters.Split(", ").Contains($"{nameof(SelectSuite.Producers)}={TargetClauses}");
             foreach (BaselinePair pair in group.Where(p => p.Candidate.Role == BenchmarkRole.Ours))
             {
@@ -54,7 +58,8 @@ internal static class SelectTargets
                     pair.Candidate.NanosecondsPerOperation / plain.NanosecondsPerOperation,
                     pair.Ratio,
                     judged,
-                    pair.Candidate.NanosecondsPerOperation / sameProducers?.NanosecondsPerOperation));
+                    pair.Candidate.NanosecondsPerOperation / sameProducers?.NanosecondsPerOperation,
+                    pair.Candidate.NanosecondsPerOperation / roundRobin?.NanosecondsPerOperation));
             }
         }
 
@@ -79,7 +84,8 @@ internal static class SelectTargets
             output.WriteLine(
                 $"{select.ShortType} {select.Parameters}: {select.Method} {Figures.Nanoseconds(select.NanosecondsPerOperation)} ns/item = " +
                 $"{Figures.Ratio(row.TimesPlainReadAsync)}x plain ReadAsync{Verdict(row.MeetsPlainReadAsyncTarget, row.IsJudged)}" +
-                (row.TimesSameProducers is double fair ? $" ({Figures.Ratio(fair)}x with as many producers)" : string.Empty) + ", " +
+                (row.TimesSameProducers is double fair ? $" ({Figures.Ratio(fair)}x with as many producers)" : string.Empty) +
+                (row.TimesRoundRobin is double own ? $" ({Figures.Ratio(own)}x round-robin ReadAsync, the same workload without a select)" : string.Empty) + ", " +
                 $"{Figures.Ratio(row.TimesWorkaround)}x the workaround{Verdict(row.MeetsWorkaroundTarget, row.IsJudged)}, " +
                 $"{Figures.Bytes(select.BytesPerOperation)} B/item{Verdict(row.MeetsAllocationTarget, row.IsJudged)}");
         }

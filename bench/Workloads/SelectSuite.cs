@@ -3,6 +3,8 @@ using System.Linq;
 using System.Threading.Channels;
 using System.Threading.Tasks;
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Filters;
 
 namespace Rendezvous.Channels.Benchmarks.Workloads;
 
@@ -13,17 +15,22 @@ namespace Rendezvous.Channels.Benchmarks.Workloads;
 /// as many <c>Channel.CreateBounded</c> channels, then <c>TryRead</c> (the baseline, same class and run); and, as
 /// references, a plain ReadAsync loop on one of our channels of the same kind fed by one producer (what a
 /// hand-off costs without a select; the row issue 13's target is stated against), and the same loop fed by as
-/// many producers as the select has (the same number of busy loops on the machine's cores, without a select).
-/// One operation is one item, so ns/op is ns per selected item.
+/// many producers as the select has (the same number of busy loops on the machine's cores, without a select); and
+/// <see cref="RoundRobin"/>, the select rows' own channels and producers read by a plain ReadAsync consumer that
+/// takes item i from channel i mod <see cref="Producers"/>: the same workload without a select, so that a select
+/// row over it is the select's own cost. One operation is one item, so ns/op is ns per selected item.
 /// </summary>
 /// <remarks>
 /// Same shape as <see cref="ChannelSuite"/>: channels (and selectors) are created once per benchmark process and
 /// reused by every invocation, an invocation moves <see cref="Items"/> items, every loop checks its items
 /// (<see cref="SelectWorkloads"/>), and the categories tell our rows from the BCL's for the comparison table and
-/// <c>diff</c>. Each method builds only what it runs (a setup per target).
+/// <c>diff</c>. Each method builds only what it runs (a setup per target). <see cref="Mode"/> picks how OUR
+/// channels run woken continuations; the BCL rows ignore it but run in both modes, since a case's ratios need the
+/// baseline of the same case. <see cref="ChainedCasesOnlyWhereTheyTell"/> keeps the run to 32 cases.
 /// </remarks>
 [MemoryDiagnoser]
 [ThreadingDiagnoser]
+[Config(typeof(ChainedCasesOnlyWhereTheyTell))]
 public class SelectSuite
 {
     /// <summary>The category of the plain ReadAsync row: our channel without a select, a reference never judged.</summary>
@@ -40,6 +47,7 @@ public class SelectSuite
     private SelectReadClause<int>[] _clauses = [];
     private ReadAnySelector<int>? _readAny;
     private ChannelReader<int>[] _bclReaders = [];
+    private ChannelReader<int>[] _oursReaders = [];
 
     /// <summary>The workaround's pending <c>WaitToReadAsync</c> per channel, kept across invocations (see <see cref="SelectWorkloads.ConsumeWithWhenAnyAsync"/>).</summary>
     private Task<bool>[] _bclWaits = [];
@@ -51,6 +59,10 @@ public class SelectSuite
     /// <summary>How many channels (one producer each) the consumer selects over: the number of clauses.</summary>
     [Params(2, 4)]
     public int Producers { get; set; }
+
+    /// <summary>How our channels run the continuations they wake (<see cref="RendezvousChannelOptions"/>, <see cref="RingBufferChannelOptions"/>); the BCL rows ignore it.</summary>
+    [Params(ContinuationMode.ThreadPool, ContinuationMode.Chained)]
+    public ContinuationMode Mode { get; set; }
 
     [GlobalSetup(Target = nameof(Selector))]
     public void SetUpSelector()
@@ -76,6 +88,14 @@ public class SelectSuite
 
         // Completed, so that the first round issues a real wait on every channel.
         _bclWaits = [.. _bcl.Select(_ => Task.FromResult(true))];
+    }
+
+    /// <summary>The select rows' channels (one producer each), read round-robin by a plain ReadAsync consumer.</summary>
+    [GlobalSetup(Target = nameof(RoundRobin))]
+    public void SetUpRoundRobin()
+    {
+        _ours = CreateOurs(Producers);
+        _oursReaders = [.. _ours.Select(channel => channel.Reader)];
     }
 
     [GlobalSetup(Target = nameof(PlainReadAsync))]
@@ -132,8 +152,35 @@ public class SelectSuite
     public void PlainReadAsyncSameProducers() =>
         SelectWorkloads.Run(_shared, () => SelectWorkloads.ConsumeWithReadAsync(_shared[0].Reader, Items), Items);
 
+    /// <summary>
+    /// The same-workload reference: the select rows' channels and producers, and one consumer that reads item i with a
+    /// plain ReadAsync on channel i mod <see cref="Producers"/> (every producer writes an equal share, so it never
+    /// waits on a channel that has no item left). A select row's time over this one is what the select itself costs.
+    /// </summary>
+    [Benchmark(OperationsPerInvoke = Items)]
+    [BenchmarkCategory(HandOffCategory)]
+    public void RoundRobin() =>
+        SelectWorkloads.Run(_ours, () => SelectWorkloads.ConsumeRoundRobinAsync(_oursReaders, Items), Items);
+
     private Channel<int>[] CreateOurs(int count) =>
         [.. Enumerable.Range(0, count).Select(_ => Kind == SelectChannelKind.Rendezvous
-            ? (Channel<int>)new RendezvousChannel<int>()
-            : new RingBufferChannel<int>(1024))];
+            ? (Channel<int>)new RendezvousChannel<int>(new RendezvousChannelOptions { ContinuationMode = Mode })
+            : new RingBufferChannel<int>(new RingBufferChannelOptions(1024) { ContinuationMode = Mode }))];
+
+    /// <summary>
+    /// Keeps <c>compare --filter '*SelectSuite*'</c> near seven minutes (32 cases): in Chained mode only two producers
+    /// (the issue's targets are for two clauses) and only the rows that tell the select's cost apart, Selector,
+    /// RoundRobin, PlainReadAsync and the baseline; ReadAny (a wrapper over the same select) and
+    /// PlainReadAsyncSameProducers run in ThreadPool mode.
+    /// </summary>
+    private sealed class ChainedCasesOnlyWhereTheyTell : ManualConfig
+    {
+        private static readonly string[] s_chainedMethods = [nameof(Selector), nameof(RoundRobin), nameof(PlainReadAsync), nameof(BclWhenAny)];
+
+        public ChainedCasesOnlyWhereTheyTell() =>
+            AddFilter(new SimpleFilter(benchmark =>
+                !Equals(benchmark.Parameters[nameof(Mode)], ContinuationMode.Chained) ||
+                (Equals(benchmark.Parameters[nameof(Producers)], 2) &&
+                 s_chainedMethods.Contains(benchmark.Descriptor.WorkloadMethod.Name))));
+    }
 }

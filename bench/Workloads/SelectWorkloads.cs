@@ -8,7 +8,8 @@ namespace Rendezvous.Channels.Benchmarks.Workloads;
 /// The loops of <see cref="SelectSuite"/>: one WriteAsync producer per channel and one consumer that takes every
 /// item from whichever channel has one, through our <see cref="ChannelSelector"/>, our
 /// <see cref="ReadAnySelector{T}"/>, or the BCL workaround (<c>Task.WhenAny</c> over <c>WaitToReadAsync</c>, then
-/// <c>TryRead</c>); and the reference, a plain ReadAsync loop on one channel. The producers are the same code for
+/// <c>TryRead</c>); and the references, a plain ReadAsync loop on one channel and a plain ReadAsync consumer that
+/// reads the select's channels round-robin. The producers are the same code for
 /// every consumer, so the rows differ only in how the consumer reads. Every consumer checks each item twice: that
 /// it came from the channel the select said it did, and (with <see cref="ItemTally"/>) that every item written
 /// arrived exactly once. A select that consumed from a losing clause, or reported the wrong one, fails here.
@@ -136,6 +137,25 @@ internal static class SelectWorkloads
         for (int i = 0; i < items; i++)
         {
             tally = tally.Add(await reader.ReadAsync());
+        }
+
+        return tally;
+    }
+
+    /// <summary>
+    /// The same-workload reference: no select, item i read with a plain ReadAsync from reader i mod
+    /// <paramref name="readers"/>' count, and checked to come from that channel as a select row's items are.
+    /// </summary>
+    public static async Task<ItemTally> ConsumeRoundRobinAsync(ChannelReader<int>[] readers, int items)
+    {
+        int share = ShareOf(items, readers.Length);
+        ItemTally tally = default;
+        for (int i = 0; i < items; i++)
+        {
+            int index = i % readers.Length;
+            int item = await readers[index].ReadAsync();
+            CheckSource(item, index, share);
+            tally = tally.Add(item);
         }
 
         return tally;
