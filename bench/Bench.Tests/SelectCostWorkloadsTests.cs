@@ -38,18 +38,7 @@ public class SelectCostWorkloadsTests
             nameof(SelectCostSuite.BclReadAsync) => (suite.SetUpBcl, suite.BclReadAsync),
             _ => (suite.SetUpOurs, suite.ReadAsync),
         };
-        setUp();
-        try
-        {
-            // Three invocations on the same channels and selector, as a benchmark process runs them.
-            run();
-            run();
-            run();
-        }
-        finally
-        {
-            suite.CompleteChannels();
-        }
+        BenchmarkInvocations.RunThree(setUp, run, suite.CompleteChannels);
     }
 
     [Theory]

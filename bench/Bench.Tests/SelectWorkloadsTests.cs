@@ -46,18 +46,7 @@ public class SelectWorkloadsTests
             nameof(SelectSuite.RoundRobin) => (suite.SetUpRoundRobin, suite.RoundRobin),
             _ => (suite.SetUpPlain, suite.PlainReadAsync),
         };
-        setUp();
-        try
-        {
-            // Three invocations on the same channels and selectors, as a benchmark process runs them.
-            run();
-            run();
-            run();
-        }
-        finally
-        {
-            suite.CompleteChannels();
-        }
+        BenchmarkInvocations.RunThree(setUp, run, suite.CompleteChannels);
     }
 
     [Fact]
