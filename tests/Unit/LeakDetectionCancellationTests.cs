@@ -25,7 +25,6 @@ namespace Rendezvous.Channels.Tests.Unit;
 [Collection("LeakDetection (process-wide switch)")]
 public sealed class LeakDetectionCancellationTests : IDisposable
 {
-    private const int MaxCollectionRounds = 10;
 
     private readonly bool _previousSetting;
     private readonly ConcurrentQueue<ChannelLeakReport> _reports = new();
@@ -53,7 +52,7 @@ public sealed class LeakDetectionCancellationTests : IDisposable
         ChannelLeakReport report = CollectUntilReported<RendezvousChannel<DetachedAwaiterMarker>>();
         Assert.Equal(1, report.BlockedReaders);
         Assert.Equal(0, report.BlockedWriters);
-        ForceFullCollection();
+        ForcedCollections.Full();
         Assert.False(channel.IsAlive, "Nothing but the tracker referenced the channel.");
 
         // The parked read and the code awaiting it were kept alive by the source, and still answer to it.
@@ -74,7 +73,7 @@ public sealed class LeakDetectionCancellationTests : IDisposable
 
         // The control proves that a collection and its finalizers ran; the held channel was not reported.
         CollectUntilReported<RendezvousChannel<HeldControlMarker>>();
-        ForceFullCollection();
+        ForcedCollections.Full();
         Assert.Empty(ReportsFor(typeof(RendezvousChannel<HeldByAwaiterMarker>)));
         Assert.True(channel.IsAlive, "Source -> registration -> waiter -> awaiting method -> reader -> channel.");
 
@@ -131,28 +130,12 @@ public sealed class LeakDetectionCancellationTests : IDisposable
 
     private void OnLeakDetected(ChannelLeakReport report) => _reports.Enqueue(report);
 
-    private static void ForceFullCollection()
-    {
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        GC.Collect();
-    }
-
     private ChannelLeakReport[] ReportsFor(Type channelType) => _reports.Where(r => r.ChannelType == channelType).ToArray();
 
     private ChannelLeakReport CollectUntilReported<TChannel>()
     {
-        for (int round = 0; round < MaxCollectionRounds; round++)
-        {
-            ForceFullCollection();
-            if (ReportsFor(typeof(TChannel)).Length != 0)
-            {
-                return Assert.Single(ReportsFor(typeof(TChannel)));
-            }
-        }
-
-        Assert.Fail($"No leak report for {typeof(TChannel)} after {MaxCollectionRounds} forced collections.");
-        return null!;
+        Assert.True(ForcedCollections.Until(() => ReportsFor(typeof(TChannel)).Length != 0), $"No leak report for {typeof(TChannel)} after repeated forced collections.");
+        return Assert.Single(ReportsFor(typeof(TChannel)));
     }
 
     private sealed class DetachedAwaiterMarker;

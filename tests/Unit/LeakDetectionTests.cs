@@ -35,7 +35,6 @@ public sealed class LeakDetectionTests : IDisposable
     public const string CollectionName = "LeakDetection (process-wide switch)";
 
     /// <summary>Rounds of forced collection before a test gives up on a report; one round normally suffices.</summary>
-    private const int MaxCollectionRounds = 10;
 
     private readonly ITestOutputHelper _output;
     private readonly bool _previousSetting;
@@ -81,7 +80,7 @@ public sealed class LeakDetectionTests : IDisposable
 
         // Nothing static (pool, registry, timer, registration) kept the channel or the awaiting method alive:
         // both are gone, which is exactly the silent loss the report exists to reveal.
-        ForceFullCollection();
+        ForcedCollections.Full();
         Assert.False(channel.IsAlive, "The abandoned channel was collected.");
         Assert.False(consumer.IsAlive, "The async method parked in ReadAsync was collected with it.");
     }
@@ -95,7 +94,7 @@ public sealed class LeakDetectionTests : IDisposable
         Assert.Equal(0, report.BlockedReaders);
         Assert.Equal(3, report.BlockedWriters);
         AssertCreatedBy(report, nameof(CreateRendezvousWithAbandonedWriters));
-        ForceFullCollection();
+        ForcedCollections.Full();
         Assert.False(channel.IsAlive, "The abandoned channel was collected.");
     }
 
@@ -108,7 +107,7 @@ public sealed class LeakDetectionTests : IDisposable
         Assert.Equal(1, report.BlockedReaders);
         Assert.Equal(0, report.BlockedWriters);
         AssertCreatedBy(report, nameof(CreateRendezvousWithAbandonedAwaitForeach));
-        ForceFullCollection();
+        ForcedCollections.Full();
         Assert.False(channel.IsAlive, "The abandoned channel was collected.");
         Assert.False(consumer.IsAlive, "The await foreach consumer was collected with it.");
     }
@@ -141,7 +140,7 @@ public sealed class LeakDetectionTests : IDisposable
 
         // The control proves that collection and finalization happened; one more round for good measure.
         CollectUntilReported<RendezvousChannel<CompletedControlMarker>>();
-        ForceFullCollection();
+        ForcedCollections.Full();
         Assert.Empty(ReportsFor(typeof(RendezvousChannel<CompletedMarker>)));
         Assert.Empty(ReportsFor(typeof(RendezvousChannel<CompletedWithErrorMarker>)));
         Assert.Empty(ReportsFor(typeof(RendezvousChannel<CompletedWhileParkedMarker>)));
@@ -156,7 +155,7 @@ public sealed class LeakDetectionTests : IDisposable
         CreateAbandonedRendezvous<DetectionOffControlMarker>();
 
         CollectUntilReported<RendezvousChannel<DetectionOffControlMarker>>();
-        ForceFullCollection();
+        ForcedCollections.Full();
         Assert.Empty(ReportsFor(typeof(RendezvousChannel<DetectionOffMarker>)));
     }
 
@@ -217,7 +216,7 @@ public sealed class LeakDetectionTests : IDisposable
         Assert.Equal(1, report.BlockedReaders);
         Assert.Equal(0, report.BlockedWriters);
         AssertCreatedBy(report, nameof(CreateEmptyRingWithAbandonedReader));
-        ForceFullCollection();
+        ForcedCollections.Full();
         Assert.False(channel.IsAlive, "The abandoned ring was collected.");
         Assert.False(consumer.IsAlive, "The async method parked in ReadAsync was collected with it.");
     }
@@ -231,7 +230,7 @@ public sealed class LeakDetectionTests : IDisposable
         Assert.Equal(0, report.BlockedReaders);
         Assert.Equal(2, report.BlockedWriters);
         AssertCreatedBy(report, nameof(CreateFullRingWithAbandonedWriters));
-        ForceFullCollection();
+        ForcedCollections.Full();
         Assert.False(channel.IsAlive, "The abandoned ring was collected.");
     }
 
@@ -251,7 +250,7 @@ public sealed class LeakDetectionTests : IDisposable
         CreateCompletedRingsAndOneAbandonedControl();
 
         CollectUntilReported<RingBufferChannel<RingCompletedControlMarker>>();
-        ForceFullCollection();
+        ForcedCollections.Full();
         Assert.Empty(ReportsFor(typeof(RingBufferChannel<RingCompletedMarker>)));
         Assert.Empty(ReportsFor(typeof(RingBufferChannel<RingCompletedWithItemsMarker>)));
         Assert.Empty(ReportsFor(typeof(RingBufferChannel<RingCompletedWhileParkedMarker>)));
@@ -263,7 +262,7 @@ public sealed class LeakDetectionTests : IDisposable
         CreateRingWithInvalidCapacityAndOneAbandonedControl();
 
         CollectUntilReported<RingBufferChannel<RingInvalidControlMarker>>();
-        ForceFullCollection();
+        ForcedCollections.Full();
         Assert.Empty(ReportsFor(typeof(RingBufferChannel<RingInvalidMarker>)));
     }
 
@@ -323,11 +322,7 @@ public sealed class LeakDetectionTests : IDisposable
             CreateAbandonedRendezvous<TraceMarker>();
 
             string needle = "a RendezvousChannel<" + nameof(TraceMarker) + "> was garbage-collected";
-            for (int round = 0; round < MaxCollectionRounds && !listener.Messages.Any(m => m.Contains(needle, StringComparison.Ordinal)); round++)
-            {
-                ForceFullCollection();
-            }
-
+            ForcedCollections.Until(() => listener.Messages.Any(m => m.Contains(needle, StringComparison.Ordinal)));
             Assert.Contains(listener.Messages, m => m.Contains(needle, StringComparison.Ordinal));
         }
         finally
@@ -545,32 +540,16 @@ public sealed class LeakDetectionTests : IDisposable
     private static void ThrowingSubscriber(ChannelLeakReport report) =>
         throw new InvalidOperationException("Subscriber bug while handling " + report.ChannelType.Name + "<" + report.ChannelType.GetGenericArguments()[0].Name + ">");
 
-    private static void ForceFullCollection()
-    {
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        GC.Collect();
-    }
-
     private List<ChannelLeakReport> ReportsFor(Type channelType) =>
         _reports.Where(r => r.ChannelType == channelType).ToList();
 
     /// <summary>Forces collections until the one channel of <typeparamref name="TChannel"/> is reported, and returns its report.</summary>
     private ChannelLeakReport CollectUntilReported<TChannel>()
     {
-        for (int round = 0; round < MaxCollectionRounds; round++)
-        {
-            ForceFullCollection();
-            if (ReportsFor(typeof(TChannel)).Count != 0)
-            {
-                // A second round must not report it again: a tracker reports once.
-                ForceFullCollection();
-                return Assert.Single(ReportsFor(typeof(TChannel)));
-            }
-        }
-
-        Assert.Fail($"No leak report for {typeof(TChannel)} after {MaxCollectionRounds} forced collections.");
-        return null!;
+        Assert.True(ForcedCollections.Until(() => ReportsFor(typeof(TChannel)).Count != 0), $"No leak report for {typeof(TChannel)} after repeated forced collections.");
+        // A second round must not report it again: a tracker reports once.
+        ForcedCollections.Full();
+        return Assert.Single(ReportsFor(typeof(TChannel)));
     }
 
     private static void AssertCreatedBy(ChannelLeakReport report, string creatingMethod)

@@ -89,7 +89,7 @@ public sealed class MetricsTests : IDisposable
     [Fact]
     public void Gauges_count_parked_readers_and_writers_buffered_items_and_live_channels()
     {
-        ForceFullCollection();
+        ForcedCollections.Full();
         Dictionary<string, long> before = Observe();
 
         var rendezvous = new RendezvousChannel<int>();
@@ -125,7 +125,7 @@ public sealed class MetricsTests : IDisposable
     {
         var leaks = new ConcurrentQueue<ChannelLeakReport>();
         void OnLeak(ChannelLeakReport report) => leaks.Enqueue(report);
-        ForceFullCollection();
+        ForcedCollections.Full();
         ChannelDiagnostics.LeakDetected += OnLeak;
         try
         {
@@ -134,10 +134,7 @@ public sealed class MetricsTests : IDisposable
             CreateAndAbandon(3);
             Assert.Equal(3, Counted("rendezvouschannel.channels.created") - createdBefore);
 
-            for (int round = 0; round < 10 && !leaks.Any(r => r.ChannelType == typeof(RendezvousChannel<AbandonedMarker>)); round++)
-            {
-                ForceFullCollection();
-            }
+            ForcedCollections.Until(() => leaks.Count(r => r.ChannelType == typeof(RendezvousChannel<AbandonedMarker>)) >= 3);
 
             Assert.Equal(3, leaks.Count(r => r.ChannelType == typeof(RendezvousChannel<AbandonedMarker>)));
             // Every leak reported in the window is counted, ours and any other test's.
@@ -200,7 +197,7 @@ public sealed class MetricsTests : IDisposable
         // A Release service: the package's targets turned detection off, the operator turned metrics on.
         ChannelDiagnostics.LeakDetectionEnabled = false;
         ChannelDiagnostics.MetricsEnabled = true;
-        ForceFullCollection();
+        ForcedCollections.Full();
         // If no channel was registered yet in this process, the meter does not exist yet: every value is then 0.
         Dictionary<string, long> before = Observe();
         long createdBefore = Counted("rendezvouschannel.channels.created");
@@ -321,13 +318,6 @@ public sealed class MetricsTests : IDisposable
         {
             _ = new RendezvousChannel<AbandonedMarker>();
         }
-    }
-
-    private static void ForceFullCollection()
-    {
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        GC.Collect();
     }
 
     private sealed class AbandonedMarker;
