@@ -434,10 +434,11 @@ public class ReadAllAllocationTests(ITestOutputHelper output)
             }
         }
 
-        // Background allocations of the test host only ever add: judge the least of up to three measurements of each.
+        // Background allocations of the test host only ever add: judge the least of up to five measurements of each
+        // (three were once not enough in CI: 132 bytes against a budget of 128, with 64 the usual figure).
         double withEnumeration = double.MaxValue;
         double channelAlone = double.MaxValue;
-        for (int attempt = 0; attempt == 0 || (attempt < 3 && withEnumeration - channelAlone >= Budget); attempt++)
+        for (int attempt = 0; attempt == 0 || (attempt < 5 && withEnumeration - channelAlone >= Budget); attempt++)
         {
             withEnumeration = Math.Min(withEnumeration, await AllocationMeter.BytesPerOperation(Enumerate, enumerations, warmUp: 500));
             channelAlone = Math.Min(channelAlone, await AllocationMeter.BytesPerOperation(ReadOnce, enumerations, warmUp: 500));
