@@ -62,53 +62,36 @@ public class SelectWorkloadsTests
     {
         // A planted broken "select": it reads channel 0 and reports it as channel 1.
         Channel<int>[] channels = [new RendezvousChannel<int>(), new RendezvousChannel<int>()];
-        try
-        {
-            var failure = Assert.Throws<InvalidOperationException>(() => SelectWorkloads.Run(
-                channels,
-                async () =>
-                {
-                    int item = await channels[0].Reader.ReadAsync();
-                    SelectWorkloads.CheckSource(item, index: 1, share: 8);
-                    return default;
-                },
-                items: 16));
-            Assert.Contains("carried it", failure.Message, StringComparison.Ordinal);
-        }
-        finally
-        {
-            foreach (Channel<int> channel in channels)
+        var failure = FailureOf(channels, () => SelectWorkloads.Run(
+            channels,
+            async () =>
             {
-                channel.Writer.TryComplete();
-            }
-        }
+                int item = await channels[0].Reader.ReadAsync();
+                SelectWorkloads.CheckSource(item, index: 1, share: 8);
+                return default;
+            },
+            items: 16));
+        Assert.Contains("carried it", failure.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void A_consumer_that_loses_an_item_fails_the_tally()
     {
         Channel<int>[] channels = [new RingBufferChannel<int>(16)];
-        try
-        {
-            Assert.Throws<InvalidOperationException>(() => SelectWorkloads.Run(
-                channels,
-                async () =>
+        FailureOf(channels, () => SelectWorkloads.Run(
+            channels,
+            async () =>
+            {
+                ItemTally tally = default;
+                for (int i = 0; i < 16; i++)
                 {
-                    ItemTally tally = default;
-                    for (int i = 0; i < 16; i++)
-                    {
-                        int item = await channels[0].Reader.ReadAsync();
-                        tally = i == 5 ? tally : tally.Add(item); // drops one
-                    }
+                    int item = await channels[0].Reader.ReadAsync();
+                    tally = i == 5 ? tally : tally.Add(item); // drops one
+                }
 
-                    return tally;
-                },
-                items: 16));
-        }
-        finally
-        {
-            channels[0].Writer.TryComplete();
-        }
+                return tally;
+            },
+            items: 16));
     }
 
     [Fact]
@@ -118,21 +101,11 @@ public class SelectWorkloadsTests
         // channel 0, is producer 1's.
         Channel<int>[] channels = [new RingBufferChannel<int>(16), new RingBufferChannel<int>(16)];
         Channel<int>[] swapped = [channels[1], channels[0]];
-        try
-        {
-            var failure = Assert.Throws<InvalidOperationException>(() => SelectWorkloads.Run(
-                swapped,
-                () => SelectWorkloads.ConsumeRoundRobinAsync([channels[0].Reader, channels[1].Reader], 16),
-                items: 16));
-            Assert.Contains("carried it", failure.Message, StringComparison.Ordinal);
-        }
-        finally
-        {
-            foreach (Channel<int> channel in channels)
-            {
-                channel.Writer.TryComplete();
-            }
-        }
+        var failure = FailureOf(channels, () => SelectWorkloads.Run(
+            swapped,
+            () => SelectWorkloads.ConsumeRoundRobinAsync([channels[0].Reader, channels[1].Reader], 16),
+            items: 16));
+        Assert.Contains("carried it", failure.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -152,4 +125,20 @@ public class SelectWorkloadsTests
     [Fact]
     public void The_producer_counts_must_split_the_items_evenly() =>
         Assert.Throws<ArgumentException>(() => SelectWorkloads.ShareOf(16384, 3));
+
+    /// <summary>The failure a planted broken run must end in; the run's channels are completed whatever happened.</summary>
+    private static InvalidOperationException FailureOf(Channel<int>[] channels, Action run)
+    {
+        try
+        {
+            return Assert.Throws<InvalidOperationException>(run);
+        }
+        finally
+        {
+            foreach (Channel<int> channel in channels)
+            {
+                channel.Writer.TryComplete();
+            }
+        }
+    }
 }

@@ -429,15 +429,10 @@ internal sealed class SelectCore : ITrampolineWorkItem
                 continue;
             }
 
-            if (outcome == PassOutcome.Decided)
-            {
 #if PLANTED_BUGS
-                // The planted bug tries clauses after a win; what they take is lost (the first outcome stands).
-                if (SelectHooks.KeepTryingAfterWin) { _ = clause.TryNow(out _); }
+            // The planted bug goes on trying clauses after a win; what they take is lost (the first outcome stands).
+            if (outcome == PassOutcome.Decided) { _ = clause.TryNow(out _); continue; }
 #endif
-                continue;
-            }
-
             outcome = PassOutcome.NothingReady;
             if (clause.TryNow(out result))
             {
